@@ -1,0 +1,66 @@
+# KIM Admin: `make run` to try it, `make test` for the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export KIMADMIN_ENV ?= development
+FLASK  := $(BIN)/flask --app app
+
+.PHONY: run test lint format bench e2e translations extract-messages browser setup clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+## translations: compile the .po catalogues (the .mo files are build output)
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel compile --use-fuzzy -d kimadmin/translations -D messages --statistics 2>&1 | grep -v '^$$' || true
+	$(BIN)/pybabel compile -d kimadmin/translations -D admin
+	$(BIN)/pybabel compile -d kimadmin/translations -D wtforms
+
+## extract-messages: refresh messages.pot and merge it into each language
+extract-messages: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o kimadmin/translations/messages.pot .
+	$(BIN)/pybabel update -i kimadmin/translations/messages.pot -d kimadmin/translations -D messages --no-fuzzy-matching
+
+setup: $(VENV)/.runtime translations
+	$(FLASK) kim setup --province 33
+
+## run: create .venv, install, migrate SQLite, load Jawa Tengah, first admin, serve :5000
+run: setup
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## browser: Debian's Chromium for the Playwright tests (installed when missing and we are root)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is needed for the browser tests: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+## test: the full suite (SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL)
+test: $(VENV)/.dev translations browser
+	KIMADMIN_ENV=testing $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+e2e: $(VENV)/.dev translations browser
+	KIMADMIN_ENV=testing $(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## bench: performance scripts; results are written to benchmarks/results/
+bench: $(VENV)/.dev
+	KIMADMIN_ENV=testing $(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

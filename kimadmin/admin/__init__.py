@@ -1,0 +1,33 @@
+"""The admin site: Flask-Admin wired to our scoped base views and templates."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from ..i18n import TRANSLATIONS_DIR
+from ..models.kim import Kim
+from ..models.users import User
+from .home import HomeView
+from .kim import KimView
+from .regions import REGION_VIEWS
+from .users import UserView
+
+
+def init_app(app: Flask) -> Admin:
+    admin = Admin(
+        app,
+        name="KIM Admin",
+        url="/admin",
+        index_view=HomeView(name=_l("Beranda"), url="/admin"),
+        theme=Bootstrap4Theme(base_template="admin/kim_base.html", fluid=True),
+        translations_path=str(TRANSLATIONS_DIR),
+    )
+    admin.add_view(KimView(Kim, name=_l("KIM"), endpoint="kim"))
+    region_category = _l("Wilayah")
+    for view_class, model, label, endpoint in REGION_VIEWS:
+        admin.add_view(view_class(model, name=label, endpoint=endpoint, category=region_category))
+    admin.add_view(UserView(User, name=_l("Pengguna"), endpoint="user", category=_l("Pengaturan")))
+    return admin

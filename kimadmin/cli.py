@@ -1,0 +1,122 @@
+"""``flask kim ...`` commands for operators and IT staff."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import time
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from .auth import permissions
+from .auth.passwords import hash_password
+from .extensions import db
+from .models.regions import Province, Regency
+from .models.users import Role, User
+from .regions_loader import load_regions, region_counts
+
+kim = AppGroup("kim", help="KIM Admin commands.")
+
+
+@kim.command("load-regions")
+@click.option("--province", "province", default=None, help="Province code, e.g. 33 (default: all of Indonesia).")
+def load_regions_command(province: str | None) -> None:
+    """Load or update Kemendagri regions (idempotent)."""
+    started = time.perf_counter()
+    with db.engine.begin() as conn:
+        result = load_regions(conn, province)
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"Regions loaded in {elapsed:.1f}s: {result.provinces} provinces, {result.regencies} regencies, "
+        f"{result.districts} districts, {result.villages} villages."
+    )
+
+
+@kim.command("sync-permissions")
+def sync_permissions_command() -> None:
+    """Add missing roles and permissions (never removes a grant)."""
+    created = permissions.sync(db.session)
+    db.session.commit()
+    click.echo(f"{created} new permissions.")
+
+
+@kim.command("create-user")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.name for r in permissions.ROLES]))
+@click.option("--regency", default=None, help="Regency code, e.g. 33.13 (for regency roles).")
+@click.option("--province", default=None, help="Province code, e.g. 33 (for the provinsi role).")
+@click.option("--name", "full_name", default="", help="Full name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(
+    email: str, role: str, regency: str | None, province: str | None, full_name: str, password_stdin: bool
+) -> None:
+    """Create a user; prints a generated password unless --password-stdin is given."""
+    permissions.sync(db.session)
+    spec = permissions.ROLE_BY_NAME[role]
+    if spec.scope_level == "regency" and not regency:
+        raise click.UsageError(f"--regency is required for role {role}")
+    if spec.scope_level == "province" and not province:
+        raise click.UsageError(f"--province is required for role {role}")
+    if regency and db.session.get(Regency, regency) is None:
+        raise click.UsageError(f"Unknown regency {regency}; run `flask kim load-regions` first.")
+    if province and db.session.get(Province, province) is None:
+        raise click.UsageError(f"Unknown province {province}; run `flask kim load-regions` first.")
+    email = email.strip().lower()
+    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise click.UsageError(f"A user with e-mail {email} already exists.")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        if len(password) < 12:
+            raise click.UsageError("The password must have at least 12 characters.")
+        generated = False
+    else:
+        password, generated = secrets.token_urlsafe(12), True
+    db.session.add(
+        User(
+            email=email,
+            full_name=full_name,
+            password_hash=hash_password(password),
+            role=db.session.get(Role, role),
+            regency_code=regency if spec.scope_level == "regency" else None,
+            province_code=province if spec.scope_level == "province" else None,
+        )
+    )
+    db.session.commit()
+    click.echo(f"Created {role} {email}" + (f" with password: {password}" if generated else "."))
+
+
+@kim.command("setup")
+@click.option("--province", default="33", show_default=True, help="Province whose regions to load ('all' for all).")
+@click.option("--admin-email", default="admin@kimadmin.local", show_default=True)
+def setup_command(province: str, admin_email: str) -> None:
+    """First run: migrate, add roles, load regions and create the first superadmin."""
+    upgrade()
+    permissions.sync(db.session)
+    db.session.commit()
+    with db.engine.begin() as conn:
+        load_regions(conn, None if province == "all" else province)
+        counts = region_counts(conn)
+    click.echo(f"Regions in database: {counts.regencies} regencies, {counts.villages} villages.")
+    has_admin = db.session.scalar(sa.select(User.id).where(User.role_name == "superadmin").limit(1))
+    if has_admin is None:
+        password = secrets.token_urlsafe(12)
+        db.session.add(
+            User(
+                email=admin_email,
+                full_name="Superadmin",
+                password_hash=hash_password(password),
+                role=db.session.get(Role, "superadmin"),
+            )
+        )
+        db.session.commit()
+        click.echo(f"First superadmin: {admin_email} / {password}  (change it after logging in)")
+    else:
+        click.echo("A superadmin already exists; no user created.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(kim)

@@ -1,0 +1,82 @@
+"""Settings read from the environment, with safe defaults for development.
+
+Everything an operator may change lives here, so a deploy is configured by
+environment variables alone (twelve-factor style) and tests pass a dict.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when a required setting is missing."""
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """A random key kept in the instance folder, so dev sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config(instance_dir: str | Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config from the environment and ``overrides`` (tests)."""
+    instance_path = Path(instance_dir)
+    overrides = overrides or {}
+    env = overrides.get("KIMADMIN_ENV", os.environ.get("KIMADMIN_ENV", "production"))
+    development = env in {"development", "testing"}
+    default_db = f"sqlite:///{instance_path / 'kimadmin.db'}"
+
+    config: dict[str, Any] = {
+        "KIMADMIN_ENV": env,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        # Cookies: never readable from JS, not sent cross-site; Secure when served over HTTPS.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not development),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not development),
+        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600)),
+        "WTF_CSRF_TIME_LIMIT": None,  # bound to the session instead; long forms must not expire
+        "BABEL_DEFAULT_LOCALE": os.environ.get("BABEL_DEFAULT_LOCALE", "id"),
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("BABEL_DEFAULT_TIMEZONE", "Asia/Jakarta"),
+        "KIMADMIN_LANGUAGES": {"id": "Bahasa Indonesia", "en": "English"},
+        "KIMADMIN_PAGE_SIZE": int(os.environ.get("KIMADMIN_PAGE_SIZE", 20)),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        # Flask-Admin: never show raw database errors; our base view translates them.
+        "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": False,
+    }
+    config.update(overrides)
+
+    if not config["SECRET_KEY"]:
+        if config["KIMADMIN_ENV"] not in {"development", "testing"}:
+            raise ConfigError(
+                "SECRET_KEY must be set outside development "
+                "(e.g. export SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))'))."
+            )
+        config["SECRET_KEY"] = _dev_secret_key(instance_path)
+
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Flask-SQLAlchemy resolves relative SQLite paths against the instance folder.
+        Path(instance_path).mkdir(parents=True, exist_ok=True)
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    return config

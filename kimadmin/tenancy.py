@@ -1,0 +1,242 @@
+"""Who may see which rows: the one place where tenant scoping lives.
+
+A *scope* is a node of the region hierarchy (nation > province > regency, later kecamatan and a
+single KIM), written as its Kemendagri code. Because codes are hierarchical, "does this scope
+hold that row" is a prefix test, and the SQL criterion is one indexed predicate on the row's
+``regency_code``.
+
+Scoping is applied centrally:
+
+* every ORM SELECT/UPDATE/DELETE issued in a request gets ``with_loader_criteria`` for every
+  :class:`ScopedByRegency` model (``do_orm_execute``), including lazy loads and ``session.get``;
+* every flush checks that new, changed and deleted rows stay inside the scope (``before_flush``),
+  so a forged form field or a plugin's own code cannot write into another regency.
+
+Views add nothing. Outside a request (CLI, migrations, tests' factories) there is no scope and
+nothing is filtered; inside a request without a user the scope is :data:`NOBODY` (fail closed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, g, has_request_context
+from sqlalchemy import event, orm
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+__all__ = [
+    "NATION",
+    "NOBODY",
+    "Scope",
+    "ScopedByRegency",
+    "TenantOwned",
+    "TenantViolation",
+    "current_scope",
+    "unscoped",
+]
+
+
+# The regency table as a lightweight construct: the models import this module, not the reverse.
+_REGENCY = sa.table("regency", sa.column("code"), sa.column("province_code"))
+
+
+class TenantViolation(Exception):
+    """A write would create, move or delete a row outside the current scope."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A node of the region hierarchy a user may act in.
+
+    ``level`` is ``nation``, ``province``, ``regency`` or ``nobody``; ``code`` is the Kemendagri
+    code of the node (``None`` for nation and nobody).
+    """
+
+    level: str
+    code: str | None = None
+
+    @classmethod
+    def for_province(cls, code: str) -> Scope:
+        return cls("province", code)
+
+    @classmethod
+    def for_regency(cls, code: str) -> Scope:
+        return cls("regency", code)
+
+    @property
+    def is_nation(self) -> bool:
+        return self.level == "nation"
+
+    def holds(self, regency_code: str | None) -> bool:
+        """Whether a row of ``regency_code`` lies inside this scope."""
+        if self.level == "nation":
+            return True
+        if regency_code is None or self.code is None:
+            return False
+        if self.level == "province":
+            return regency_code.startswith(self.code + ".")
+        if self.level == "regency":
+            return regency_code == self.code
+        return False
+
+    def criterion(self, column: Any) -> Any:
+        """SQL criterion limiting ``column`` (a regency code column) to this scope."""
+        if self.level == "nation":
+            return sa.true()
+        if self.level == "regency":
+            return column == self.code
+        if self.level == "province":
+            return column.in_(sa.select(_REGENCY.c.code).where(_REGENCY.c.province_code == self.code))
+        return sa.false()
+
+    def region_criterion(self, model: Any) -> Any:
+        """Limit a region table (shared reference data) to the part of the map this scope sees.
+
+        Used for pickers and region lists: a regency officer picks desa of their own regency only.
+        Province and regency rows are matched on their codes, kecamatan and desa on ``regency_code``.
+        """
+        if self.level == "nation":
+            return sa.true()
+        if self.code is None:
+            return sa.false()
+        if hasattr(model, "regency_code"):
+            return self.criterion(model.regency_code)
+        if hasattr(model, "province_code"):  # regencies
+            if self.level == "province":
+                return model.province_code == self.code
+            return model.code == self.code
+        return model.code == self.code.split(".")[0]  # provinces
+
+
+NATION = Scope("nation")
+NOBODY = Scope("nobody")
+
+
+class ScopedByRegency:
+    """Mixin for rows that belong to a regency and are visible only inside its scope.
+
+    Here ``regency_code`` may be empty (users of the province or the nation have none);
+    :class:`TenantOwned` makes it mandatory and derived.
+    """
+
+    @declared_attr
+    def regency_code(cls) -> Mapped[str | None]:  # noqa: N805 - declared_attr receives the class
+        return mapped_column(sa.String(5), sa.ForeignKey("regency.code"), index=True, nullable=True)
+
+    def tenant_regency_code(self) -> str | None:
+        return self.regency_code
+
+
+class TenantOwned(ScopedByRegency):
+    """Mixin for tenant data rows: an indexed ``regency_code`` derived on every flush.
+
+    Subclasses implement :meth:`tenant_regency_code` from their parent (desa, KIM, ...), so the
+    regency is never taken from a form.
+    """
+
+    @declared_attr
+    def regency_code(cls) -> Mapped[str]:  # noqa: N805
+        return mapped_column(sa.String(5), sa.ForeignKey("regency.code"), index=True, nullable=False)
+
+    def tenant_regency_code(self) -> str:
+        raise NotImplementedError(f"{type(self).__name__} must derive its regency")
+
+
+def current_scope() -> Scope | None:
+    """The scope of this request; ``None`` means unscoped (no request, or :func:`unscoped`)."""
+    if not has_request_context():
+        return None
+    if g.get("_tenancy_bypass", 0):
+        return None
+    return g.get("tenant_scope", NOBODY)
+
+
+def set_scope(scope: Scope) -> None:
+    g.tenant_scope = scope
+
+
+@contextlib.contextmanager
+def unscoped() -> Iterator[None]:
+    """Run a block without scoping, for the few system reads of a request (loading the user).
+
+    Every use is a deliberate, reviewable exception; keep the block small.
+    """
+    if not has_request_context():
+        yield
+        return
+    g._tenancy_bypass = g.get("_tenancy_bypass", 0) + 1
+    try:
+        yield
+    finally:
+        g._tenancy_bypass -= 1
+
+
+def _scope_statement(state: orm.ORMExecuteState) -> None:
+    scope = current_scope()
+    if scope is None or scope.is_nation:
+        return
+    if state.is_column_load or not (state.is_select or state.is_update or state.is_delete):
+        return
+    state.statement = state.statement.options(
+        orm.with_loader_criteria(
+            ScopedByRegency, _loader_criterion(scope), include_aliases=True, propagate_to_loaders=True
+        )
+    )
+
+
+def _loader_criterion(scope: Scope) -> Any:
+    """A lambda per scope level, closing over plain strings only.
+
+    SQLAlchemy caches lambda criteria by code location and turns closure variables into bound
+    parameters; keeping them plain strings is what makes one cached SQL form safe for every tenant.
+    """
+    level, code = scope.level, scope.code
+    if level == "regency":
+        return lambda cls: cls.regency_code == code
+    if level == "province":
+        return lambda cls: cls.regency_code.in_(
+            sa.select(_REGENCY.c.code).where(_REGENCY.c.province_code == code)
+        )
+    return lambda cls: sa.false()
+
+
+def _check_writes(session: orm.Session, flush_context: Any, instances: Any) -> None:
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, TenantOwned):
+            derived = obj.tenant_regency_code()
+            if obj.regency_code != derived:
+                obj.regency_code = derived
+    scope = current_scope()
+    if scope is None or scope.is_nation:
+        return
+    for obj in session.new:
+        if isinstance(obj, ScopedByRegency) and not scope.holds(obj.regency_code):
+            raise TenantViolation(type(obj).__name__)
+    for obj in session.dirty:
+        if isinstance(obj, ScopedByRegency):
+            history = sa.inspect(obj).attrs.regency_code.history
+            before = list(history.deleted) + list(history.unchanged)
+            if not scope.holds(obj.regency_code) or any(not scope.holds(code) for code in before):
+                raise TenantViolation(type(obj).__name__)
+    for obj in session.deleted:
+        if isinstance(obj, ScopedByRegency) and not scope.holds(obj.regency_code):
+            raise TenantViolation(type(obj).__name__)
+
+
+def init_app(app: Flask, session_class: type[orm.Session]) -> None:
+    """Install the scoping events on ``session_class`` and set the scope per request."""
+    if not event.contains(session_class, "do_orm_execute", _scope_statement):
+        event.listen(session_class, "do_orm_execute", _scope_statement)
+        event.listen(session_class, "before_flush", _check_writes)
+
+    @app.before_request
+    def _activate_scope() -> None:
+        from flask_login import current_user
+
+        with unscoped():
+            scope = current_user.scope if current_user.is_authenticated else NOBODY
+        set_scope(scope)

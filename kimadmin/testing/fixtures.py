@@ -1,0 +1,179 @@
+"""Pytest fixtures: ``app``, ``db_session``, ``client``, ``users``, ``regions``, ``count_queries``.
+
+The database is migrated once per run (SQLite file, or ``TEST_DATABASE_URL`` for PostgreSQL),
+with roles, permissions and all Indonesian regions loaded. Each test then runs inside one outer
+transaction that is rolled back, while the requests it makes commit to savepoints inside it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from .. import create_app
+from ..extensions import db
+from . import use_test_client
+
+
+def _database_url(tmp_dir: Path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.db'}"
+
+
+def reset_database(engine: sa.Engine) -> None:
+    """Drop everything, so each run starts from an empty database and real migrations."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+        else:
+            meta = sa.MetaData()
+            meta.reflect(conn)
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            for table in reversed(meta.sorted_tables):
+                table.drop(conn)
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    from flask_migrate import upgrade
+
+    from ..auth import permissions
+    from ..regions_loader import load_regions
+
+    instance = tmp_path_factory.mktemp("instance")
+    flask_app = create_app(
+        {
+            "KIMADMIN_ENV": "testing",
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": _database_url(instance),
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
+        }
+    )
+    use_test_client(flask_app)
+    with flask_app.app_context():
+        reset_database(db.engine)
+        upgrade()
+        permissions.sync(db.session)
+        db.session.commit()
+        with db.engine.begin() as conn:
+            load_regions(conn)
+        db.session.remove()
+    yield flask_app
+    with flask_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Any]:
+    """The test's session, inside an outer transaction rolled back at the end."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        db.session.remove()
+        db.session.session_factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session.session_factory.configure(bind=None)
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, db_session: Any) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_client(app: Flask, db_session: Any) -> Any:
+    """A factory of clients, each logged in as the given user (or anonymous)."""
+
+    def make(user: Any = None) -> Any:
+        test_client = app.test_client()
+        if user is not None:
+            test_client.login(user.email)
+        return test_client
+
+    return make
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(db_session: Any) -> Any:
+    """``with count_queries() as counter:`` counts SQL statements sent to the database."""
+    engine = db_session.get_bind()
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+
+        def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                counter.statements.append(statement)
+
+        target = engine.engine if hasattr(engine, "engine") else engine
+        sa.event.listen(target, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(target, "before_cursor_execute", before)
+
+    return counting
+
+
+class Tenant:
+    """The users of every role in one regency, created on demand."""
+
+    def __init__(self, regency_code: str, slug: str) -> None:
+        self.regency_code = regency_code
+        self.slug = slug
+        self._users: dict[str, Any] = {}
+
+    def user(self, role: str) -> Any:
+        from .factories import make_user
+
+        if role not in self._users:
+            self._users[role] = make_user(role, regency=self.regency_code, email=f"{role}@{self.slug}.test")
+        return self._users[role]
+
+    @property
+    def admin(self) -> Any:
+        return self.user("admin_kabupaten")
+
+    @property
+    def operator(self) -> Any:
+        return self.user("operator")
+
+    @property
+    def viewer(self) -> Any:
+        return self.user("viewer")
+
+
+@pytest.fixture
+def karanganyar(db_session: Any) -> Tenant:
+    """Kabupaten Karanganyar (33.13) and its users."""
+    return Tenant("33.13", "karanganyar")
+
+
+@pytest.fixture
+def wonosobo(db_session: Any) -> Tenant:
+    """Kabupaten Wonosobo (33.07) and its users."""
+    return Tenant("33.07", "wonosobo")
