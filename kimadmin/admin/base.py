@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
+from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.model import typefmt
@@ -182,6 +183,26 @@ class ScopedModelView(ModelView):
         needed = "delete" if name == "delete" else self.action_permissions.get(name)
         return needed is not None and self.allowed(needed)
 
+    @expose("/action/", methods=("POST",))
+    def action_view(self) -> Any:
+        """Bulk actions: 403 without the action's permission, 404 if any id is out of scope.
+
+        Flask-Admin would silently skip forbidden actions and unknown ids; an explicit answer
+        tells a user (and a test) exactly what happened, and nothing is half-done.
+        """
+        action = request.form.get("action", "")
+        if action not in self._actions_data or not self.is_action_allowed(action):
+            abort(403)
+        ids = request.form.getlist("rowid")
+        pk_column = getattr(self.model, self._primary_key)
+        values = {coerce_pk(pk_column, rowid) for rowid in ids}
+        if not ids or None in values:
+            abort(404)
+        found = self.get_query().with_entities(sa.func.count()).filter(pk_column.in_(values)).scalar()
+        if found != len(values):
+            abort(404)
+        return self.handle_action()
+
     # --- queries -------------------------------------------------------------------------------
     def get_query(self) -> Any:
         return super().get_query().options(*self.list_loader_options)
@@ -198,16 +219,16 @@ class ScopedModelView(ModelView):
     # --- errors --------------------------------------------------------------------------------
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, TenantViolation):
-            flash(_("Data ini berada di luar wilayah Anda dan tidak disimpan."), "error")
+            flash(_("This record is outside your area and was not saved."), "error")
         elif isinstance(exc, IntegrityError):
             log.warning("integrity error in %s: %s", self.endpoint, exc.orig)
-            flash(_("Data tidak disimpan karena bertentangan dengan data lain (misalnya duplikat)."), "error")
+            flash(_("The record was not saved because it conflicts with other data (a duplicate, for example)."), "error")
         elif isinstance(exc, SQLAlchemyError):
             log.exception("database error in %s", self.endpoint)
-            flash(_("Terjadi kesalahan basis data. Data tidak disimpan; silakan coba lagi."), "error")
+            flash(_("A database error occurred. The record was not saved; please try again."), "error")
         elif not super().handle_view_exception(exc):
             log.exception("error in %s", self.endpoint)
-            flash(_("Terjadi kesalahan. Data tidak disimpan."), "error")
+            flash(_("An error occurred. The record was not saved."), "error")
         return True
 
     # --- export --------------------------------------------------------------------------------

@@ -1,0 +1,102 @@
+"""The tenancy layer itself: scoping of reads and checks of writes, below any view."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from kimadmin import tenancy
+from kimadmin.models import Kim
+from kimadmin.tenancy import NOBODY, Scope, TenantViolation
+from kimadmin.testing.factories import KimFactory, first_village
+
+
+@pytest.fixture
+def two_kims(db_session):
+    own = KimFactory(name="KIM Sindoro", regency="33.07")
+    other = KimFactory(name="KIM Manteb", regency="33.13")
+    db_session.expunge_all()  # a real request starts with an empty identity map
+    return own.id, other.id
+
+
+@pytest.fixture
+def as_wonosobo(app):
+    with app.test_request_context():
+        tenancy.set_scope(Scope.for_regency("33.07"))
+        yield
+
+
+def names(session):
+    return set(session.scalars(sa.select(Kim.name)))
+
+
+def test_queries_see_only_the_scope(db_session, two_kims, as_wonosobo):
+    own_id, other_id = two_kims
+
+    assert names(db_session) == {"KIM Sindoro"}
+    assert db_session.get(Kim, other_id) is None
+    assert db_session.get(Kim, own_id) is not None
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Kim)) == 1
+
+
+def test_province_scope_sees_its_regencies(db_session, two_kims, app):
+    KimFactory(name="KIM Sleman", regency="34.04")
+    db_session.expunge_all()
+    with app.test_request_context():
+        tenancy.set_scope(Scope.for_province("33"))
+        assert names(db_session) == {"KIM Sindoro", "KIM Manteb"}
+
+
+def test_request_without_user_sees_nothing(db_session, two_kims, app):
+    with app.test_request_context():
+        assert tenancy.current_scope() is NOBODY
+        assert names(db_session) == set()
+
+
+def test_bulk_update_touches_only_the_scope(db_session, two_kims, as_wonosobo):
+    db_session.execute(sa.update(Kim).values(status="tidak_aktif"))
+    with tenancy.unscoped():
+        statuses = dict(db_session.execute(sa.select(Kim.name, Kim.status)).all())
+    assert statuses == {"KIM Sindoro": "tidak_aktif", "KIM Manteb": "aktif"}
+
+
+def test_creating_a_row_in_another_regency_is_refused(db_session, as_wonosobo):
+    db_session.add(Kim(name="KIM Palsu", village=first_village("33.13")))
+
+    with pytest.raises(TenantViolation):
+        db_session.flush()
+
+
+def test_regency_is_derived_from_the_desa_not_taken_from_input(db_session, as_wonosobo):
+    kim = Kim(name="KIM Baru", village=first_village("33.07"), regency_code="33.13")
+    db_session.add(kim)
+    db_session.flush()
+
+    assert kim.regency_code == "33.07"
+
+
+def test_moving_a_row_out_of_the_scope_is_refused(db_session, two_kims, as_wonosobo):
+    own = db_session.get(Kim, two_kims[0])
+    own.village = first_village("33.13")
+
+    with pytest.raises(TenantViolation):
+        db_session.flush()
+
+
+def test_deleting_a_row_of_another_regency_is_refused(db_session, two_kims, as_wonosobo):
+    with tenancy.unscoped():
+        other = db_session.get(Kim, two_kims[1])
+    db_session.delete(other)
+
+    with pytest.raises(TenantViolation):
+        db_session.flush()
+
+
+def test_scope_holds_by_code_prefix():
+    assert Scope.for_province("33").holds("33.13")
+    assert not Scope.for_province("33").holds("34.04")
+    assert not Scope.for_province("3").holds("33.13")
+    assert Scope.for_regency("33.13").holds("33.13")
+    assert not Scope.for_regency("33.13").holds("33.07")
+    assert not Scope.for_regency("33.13").holds(None)
+    assert not NOBODY.holds("33.13")
