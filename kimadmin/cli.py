@@ -17,7 +17,7 @@ from .auth.passwords import hash_password
 from .extensions import db
 from .models.regions import Province, Regency
 from .models.users import Role, User
-from .regions_loader import load_regions, region_counts
+from .regions_loader import UnknownProvince, load_regions, region_counts
 
 kim = AppGroup("kim", help="KIM Admin commands.")
 
@@ -27,12 +27,15 @@ kim = AppGroup("kim", help="KIM Admin commands.")
 def load_regions_command(province: str | None) -> None:
     """Load or update Kemendagri regions (idempotent)."""
     started = time.perf_counter()
-    with db.engine.begin() as conn:
-        result = load_regions(conn, province)
+    try:
+        with db.engine.begin() as conn:
+            result = load_regions(conn, province)
+    except UnknownProvince as exc:
+        raise click.BadParameter(str(exc), param_hint="--province") from None
     elapsed = time.perf_counter() - started
     click.echo(
         f"Regions loaded in {elapsed:.1f}s: {result.provinces} provinces, {result.regencies} regencies, "
-        f"{result.districts} districts, {result.villages} villages."
+        f"{result.districts} districts, {result.villages} villages ({result.changed} rows new or changed)."
     )
 
 
@@ -91,7 +94,7 @@ def create_user_command(
 
 @kim.command("setup")
 @click.option("--province", default="33", show_default=True, help="Province whose regions to load ('all' for all).")
-@click.option("--admin-email", default="admin@kimadmin.local", show_default=True)
+@click.option("--admin-email", default="admin@kimadmin.example", show_default=True)
 def setup_command(province: str, admin_email: str) -> None:
     """First run: migrate, add roles, load regions and create the first superadmin."""
     upgrade()

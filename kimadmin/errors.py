@@ -19,15 +19,15 @@ bp = Blueprint("system", __name__)
 
 def _messages(code: int) -> tuple[str, str]:
     return {
-        400: (_("Permintaan tidak valid"), _("Permintaan tidak dapat diproses. Periksa kembali isian Anda.")),
-        403: (_("Akses ditolak"), _("Anda tidak memiliki izin untuk membuka halaman ini.")),
-        404: (_("Halaman tidak ditemukan"), _("Halaman atau data yang Anda cari tidak ada.")),
-        405: (_("Metode tidak diizinkan"), _("Halaman ini tidak menerima permintaan seperti itu.")),
-        413: (_("Berkas terlalu besar"), _("Berkas yang dikirim melebihi batas ukuran.")),
-        429: (_("Terlalu banyak permintaan"), _("Tunggu sebentar, lalu coba lagi.")),
-        500: (_("Terjadi kesalahan"), _("Terjadi kesalahan pada server. Tim teknis telah dicatat; silakan coba lagi.")),
-        503: (_("Layanan tidak tersedia"), _("Basis data sedang tidak dapat dihubungi. Silakan coba lagi sebentar.")),
-    }.get(code, (_("Terjadi kesalahan"), ""))
+        400: (_("Bad request"), _("The request could not be processed. Please check what you entered.")),
+        403: (_("Access denied"), _("You do not have permission to open this page.")),
+        404: (_("Page not found"), _("The page or record you are looking for does not exist.")),
+        405: (_("Method not allowed"), _("This page does not accept that kind of request.")),
+        413: (_("File too large"), _("The file you sent is larger than the size limit.")),
+        429: (_("Too many requests"), _("Please wait a moment, then try again.")),
+        500: (_("Something went wrong"), _("A server error occurred and was logged for the technical team. Please try again.")),
+        503: (_("Service unavailable"), _("The database cannot be reached right now. Please try again shortly.")),
+    }.get(code, (_("Something went wrong"), ""))
 
 
 def _wants_json() -> bool:
@@ -58,7 +58,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> tuple[str | Response, int]:
-        return render_error(400, _("Sesi formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."))
+        return render_error(400, _("The form has expired or is not valid. Reload the page and try again."))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str | Response, int] | HTTPException:

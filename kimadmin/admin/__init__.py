@@ -21,13 +21,13 @@ def init_app(app: Flask) -> Admin:
         app,
         name="KIM Admin",
         url="/admin",
-        index_view=HomeView(name=_l("Beranda"), url="/admin"),
+        index_view=HomeView(name=_l("Home"), url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/kim_base.html", fluid=True),
         translations_path=str(TRANSLATIONS_DIR),
     )
     admin.add_view(KimView(Kim, name=_l("KIM"), endpoint="kim"))
-    region_category = _l("Wilayah")
+    region_category = _l("Regions")
     for view_class, model, label, endpoint in REGION_VIEWS:
         admin.add_view(view_class(model, name=label, endpoint=endpoint, category=region_category))
-    admin.add_view(UserView(User, name=_l("Pengguna"), endpoint="user", category=_l("Pengaturan")))
+    admin.add_view(UserView(User, name=_l("Users"), endpoint="user", category=_l("Settings")))
     return admin

@@ -222,7 +222,7 @@ class ScopedModelView(ModelView):
             flash(_("This record is outside your area and was not saved."), "error")
         elif isinstance(exc, IntegrityError):
             log.warning("integrity error in %s: %s", self.endpoint, exc.orig)
-            flash(_("The record was not saved because it conflicts with other data (a duplicate, for example)."), "error")
+            flash(_("The record was not saved: it conflicts with other data (a duplicate, for example)."), "error")
         elif isinstance(exc, SQLAlchemyError):
             log.exception("database error in %s", self.endpoint)
             flash(_("A database error occurred. The record was not saved; please try again."), "error")

@@ -24,13 +24,13 @@ class KimView(ScopedModelView):
     column_searchable_list = ("name",)
     column_filters = ("status", "founded_on")
     column_labels = {
-        "name": _l("Nama KIM"),
-        "village": _l("Desa/Kelurahan"),
-        "village.name": _l("Desa/Kelurahan"),
-        "village.district.name": _l("Kecamatan"),
-        "regency.name": _l("Kabupaten/Kota"),
+        "name": _l("KIM name"),
+        "village": _l("Village"),
+        "village.name": _l("Village"),
+        "village.district.name": _l("District"),
+        "regency.name": _l("Regency/City"),
         "status": _l("Status"),
-        "founded_on": _l("Tanggal berdiri"),
+        "founded_on": _l("Date founded"),
     }
     column_choices = {"status": list(KIM_STATUSES.items())}
 

@@ -19,19 +19,19 @@ def village_picker(name: str) -> ScopedAjaxLoader:
         fields=("name", "code"),
         order_by=Village.code,
         loader_options=(joinedload(Village.district),),
-        placeholder=_l("Ketik nama desa/kelurahan..."),
+        placeholder=_l("Type a village name..."),
         minimum_input_length=0,
     )
 
 
 _LABELS = {
-    "code": _l("Kode"),
-    "name": _l("Nama"),
-    "kind": _l("Jenis"),
-    "postal_code": _l("Kode pos"),
-    "province.name": _l("Provinsi"),
-    "regency.name": _l("Kabupaten/Kota"),
-    "district.name": _l("Kecamatan"),
+    "code": _l("Code"),
+    "name": _l("Name"),
+    "kind": _l("Type"),
+    "postal_code": _l("Postal code"),
+    "province.name": _l("Province"),
+    "regency.name": _l("Regency/City"),
+    "district.name": _l("District"),
 }
 
 
@@ -67,8 +67,8 @@ class VillageView(RegionView):
 
 
 REGION_VIEWS = (
-    (ProvinceView, Province, _l("Provinsi"), "province"),
-    (RegencyView, Regency, _l("Kabupaten/Kota"), "regency"),
-    (DistrictView, District, _l("Kecamatan"), "district"),
-    (VillageView, Village, _l("Desa/Kelurahan"), "village"),
+    (ProvinceView, Province, _l("Province"), "province"),
+    (RegencyView, Regency, _l("Regency/City"), "regency"),
+    (DistrictView, District, _l("District"), "district"),
+    (VillageView, Village, _l("Village"), "village"),
 )

@@ -48,25 +48,25 @@ class UserView(ScopedModelView):
     column_filters = ("active", "role_name")
     column_labels = {
         "email": _l("Email"),
-        "full_name": _l("Nama lengkap"),
-        "role": _l("Peran"),
-        "role_name": _l("Peran"),
-        "regency": _l("Kabupaten/Kota"),
-        "regency.name": _l("Kabupaten/Kota"),
-        "province": _l("Provinsi"),
-        "province.name": _l("Provinsi"),
-        "active": _l("Aktif"),
-        "last_login_at": _l("Login terakhir"),
-        "created_at": _l("Dibuat"),
-        "password": _l("Kata sandi"),
+        "full_name": _l("Full name"),
+        "role": _l("Role"),
+        "role_name": _l("Role"),
+        "regency": _l("Regency/City"),
+        "regency.name": _l("Regency/City"),
+        "province": _l("Province"),
+        "province.name": _l("Province"),
+        "active": _l("Active"),
+        "last_login_at": _l("Last login"),
+        "created_at": _l("Created"),
+        "password": _l("Password"),
     }
 
     form_columns = ("email", "full_name", "role", "regency", "province", "active", "password")
     form_extra_fields = {
         "password": PasswordField(
-            _l("Kata sandi"),
+            _l("Password"),
             validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
-            description=_l("Minimal 12 karakter. Kosongkan saat mengubah data bila tidak diganti."),
+            description=_l("At least 12 characters. When editing, leave empty to keep the current password."),
         ),
     }
     form_args = {
@@ -97,23 +97,28 @@ class UserView(ScopedModelView):
         return self._adapt_form(super().edit_form(obj))
 
     def on_model_change(self, form: Any, model: User, is_created: bool) -> None:
+        # The new row is already in the session: no autoflush before it is complete.
+        with db.session.no_autoflush:
+            self._validate_and_complete(form, model, is_created)
+
+    def _validate_and_complete(self, form: Any, model: User, is_created: bool) -> None:
         model.email = model.email.strip().lower()
         # E-mails are unique across all regencies: check them all, without revealing whose it is.
         with unscoped():
             duplicate = db.session.scalar(sa.select(User.id).where(User.email == model.email, User.id != model.id))
         if duplicate is not None:
-            raise ValidationError(_("Email ini sudah dipakai pengguna lain."))
+            raise ValidationError(_("This email is already used by another user."))
         role = model.role
         if role is None or role.name not in {r.name for r in grantable_roles()}:
-            raise ValidationError(_("Anda tidak boleh memberikan peran ini."))
+            raise ValidationError(_("You may not grant this role."))
         me = current_user
         if me.role.scope_level != "nation":
             model.regency_code = me.regency_code if role.scope_level == "regency" else None
             model.province_code = me.province_code if role.scope_level == "province" else None
         if role.scope_level == "regency" and not model.regency_code:
-            raise ValidationError(_("Pengguna dengan peran ini harus terikat pada satu kabupaten/kota."))
+            raise ValidationError(_("A user with this role must belong to one regency/city."))
         if role.scope_level == "province" and not model.province_code:
-            raise ValidationError(_("Pengguna dengan peran ini harus terikat pada satu provinsi."))
+            raise ValidationError(_("A user with this role must belong to one province."))
         if role.scope_level == "nation":
             model.regency_code = model.province_code = None
         if role.scope_level == "regency":
@@ -122,12 +127,12 @@ class UserView(ScopedModelView):
             model.regency_code = None
         password = form.password.data
         if is_created and not password:
-            raise ValidationError(_("Kata sandi wajib diisi untuk pengguna baru."))
+            raise ValidationError(_("A new user needs a password."))
         if password:
             model.password_hash = hash_password(password)
 
     def on_model_delete(self, model: User) -> None:
         if model.id == current_user.id:
-            raise ValidationError(_("Anda tidak dapat menghapus akun Anda sendiri."))
+            raise ValidationError(_("You cannot delete your own account."))
         if model.role.rank > current_user.role.rank:
-            raise ValidationError(_("Anda tidak boleh menghapus pengguna dengan peran lebih tinggi."))
+            raise ValidationError(_("You may not delete a user with a higher role."))

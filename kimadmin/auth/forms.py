@@ -16,4 +16,4 @@ class LoginForm(FlaskForm):
             return WTFORMS_TRANSLATIONS
 
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Kata sandi"), validators=[DataRequired(), Length(max=1024)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])

@@ -27,10 +27,10 @@ class RoleSpec:
 
 ROLES: tuple[RoleSpec, ...] = (
     RoleSpec("superadmin", _l("Superadmin"), 100, "nation"),
-    RoleSpec("provinsi", _l("Staf Provinsi"), 80, "province"),
-    RoleSpec("admin_kabupaten", _l("Admin Kabupaten/Kota"), 60, "regency"),
+    RoleSpec("provinsi", _l("Province staff"), 80, "province"),
+    RoleSpec("admin_kabupaten", _l("Regency/City admin"), 60, "regency"),
     RoleSpec("operator", _l("Operator"), 40, "regency"),
-    RoleSpec("viewer", _l("Pembaca"), 20, "regency"),
+    RoleSpec("viewer", _l("Viewer"), 20, "regency"),
 )
 ROLE_BY_NAME = {role.name: role for role in ROLES}
 

@@ -22,8 +22,10 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
+    # Browsers read "/\\host" as "//host", so backslashes are refused along with "//".
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        if not urlsplit(target).netloc:
+            return target
     return url_for("admin.index")
 
 
@@ -48,7 +50,7 @@ def login() -> str | Response:
                 current_app.logger.info("login ok user=%s", user.id)
                 return redirect(_safe_next(request.args.get("next")))
         current_app.logger.info("login failed")
-        flash(_("Email atau kata sandi salah."), "error")
+        flash(_("Wrong email or password."), "error")
     return render_template("auth/login.html", form=form)
 
 
@@ -57,7 +59,7 @@ def login() -> str | Response:
 def logout() -> Response:
     logout_user()
     session.clear()
-    flash(_("Anda telah keluar."), "info")
+    flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 
 

@@ -14,8 +14,8 @@ from .mixins import Timestamped
 from .regions import Village, regency_code_of
 
 KIM_STATUSES = {
-    "aktif": _l("Aktif"),
-    "tidak_aktif": _l("Tidak Aktif"),
+    "aktif": _l("Active"),
+    "tidak_aktif": _l("Inactive"),
 }
 
 

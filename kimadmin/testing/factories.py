@@ -42,7 +42,7 @@ class UserFactory(BaseFactory):
     class Params:
         role_name_param = "operator"
 
-    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
     full_name = factory.Faker("name", locale="id_ID")
     password_hash = _TEST_PASSWORD_HASH
     role = factory.LazyAttribute(lambda o: db.session.get(Role, o.role_name_param))

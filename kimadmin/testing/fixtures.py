@@ -151,7 +151,7 @@ class Tenant:
         from .factories import make_user
 
         if role not in self._users:
-            self._users[role] = make_user(role, regency=self.regency_code, email=f"{role}@{self.slug}.test")
+            self._users[role] = make_user(role, regency=self.regency_code, email=f"{role}@{self.slug}.example")
         return self._users[role]
 
     @property
