@@ -21,14 +21,14 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 ## translations: compile the .po catalogues (the .mo files are build output)
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile --use-fuzzy -d kimadmin/translations -D messages --statistics 2>&1 | grep -v '^$$' || true
+	$(BIN)/pybabel compile -d kimadmin/translations -D messages
 	$(BIN)/pybabel compile -d kimadmin/translations -D admin
 	$(BIN)/pybabel compile -d kimadmin/translations -D wtforms
 
 ## extract-messages: refresh messages.pot and merge it into each language
 extract-messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o kimadmin/translations/messages.pot .
-	$(BIN)/pybabel update -i kimadmin/translations/messages.pot -d kimadmin/translations -D messages --no-fuzzy-matching
+	$(BIN)/pybabel update -i kimadmin/translations/messages.pot -d kimadmin/translations -D messages --no-fuzzy-matching --ignore-obsolete
 
 setup: $(VENV)/.runtime translations
 	$(FLASK) kim setup --province 33

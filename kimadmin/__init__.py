@@ -30,8 +30,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     i18n.init_app(app)
 
-    from . import models  # noqa: F401  (registers every core model)
-    from . import auth, tenancy
+    from . import (
+        auth,
+        models,  # noqa: F401  (registers every core model)
+        tenancy,
+    )
     from .extensions import KimSession
 
     auth.init_app(app)

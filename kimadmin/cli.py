@@ -17,7 +17,7 @@ from .auth.passwords import hash_password
 from .extensions import db
 from .models.regions import Province, Regency
 from .models.users import Role, User
-from .regions_loader import UnknownProvince, load_regions, region_counts
+from .regions_loader import UnknownProvinceError, load_regions, region_counts
 
 kim = AppGroup("kim", help="KIM Admin commands.")
 
@@ -30,7 +30,7 @@ def load_regions_command(province: str | None) -> None:
     try:
         with db.engine.begin() as conn:
             result = load_regions(conn, province)
-    except UnknownProvince as exc:
+    except UnknownProvinceError as exc:
         raise click.BadParameter(str(exc), param_hint="--province") from None
     elapsed = time.perf_counter() - started
     click.echo(

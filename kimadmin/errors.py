@@ -25,7 +25,7 @@ def _messages(code: int) -> tuple[str, str]:
         405: (_("Method not allowed"), _("This page does not accept that kind of request.")),
         413: (_("File too large"), _("The file you sent is larger than the size limit.")),
         429: (_("Too many requests"), _("Please wait a moment, then try again.")),
-        500: (_("Something went wrong"), _("A server error occurred and was logged for the technical team. Please try again.")),
+        500: (_("Something went wrong"), _("A server error was logged for the technical team. Please try again.")),
         503: (_("Service unavailable"), _("The database cannot be reached right now. Please try again shortly.")),
     }.get(code, (_("Something went wrong"), ""))
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, session
+from flask_admin import babel as flask_admin_babel
 from flask_babel import Domain, get_locale
 
 from .extensions import babel
@@ -47,12 +48,25 @@ def current_language() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def _flask_admin_reads_only_our_catalogues() -> None:
+    """Flask-Admin's strings come from our ``admin`` catalogue only, not also from its own folder.
+
+    Flask-Babel 4.0 takes the plural rule from the *last* folder it reads, even one without a
+    catalogue for the language (python-babel/flask-babel#241, not yet released). Flask-Admin's own
+    folder comes last and has no Indonesian, so Indonesian's single plural form would be replaced
+    by English's two and "20 items" or "2 records were successfully deleted." would stay English.
+    Our languages need nothing from that folder: English is Flask-Admin's source language.
+    """
+    flask_admin_babel.domain._translation_directories = []
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(
         app,
         locale_selector=select_locale,
         default_translation_directories=str(TRANSLATIONS_DIR),
     )
+    _flask_admin_reads_only_our_catalogues()
 
     @app.context_processor
     def _languages() -> dict[str, Any]:

@@ -24,7 +24,7 @@ from .models.regions import District, Province, Regency, Village, regency_code_o
 PAGE_SIZE = 2000
 
 
-class UnknownProvince(ValueError):
+class UnknownProvinceError(ValueError):
     """The code given is not a province in the data."""
 
 
@@ -45,7 +45,7 @@ def _walk(province_code: str | None) -> Iterator[Wilayah]:
     else:
         root = get_wilayah(province_code)
         if root is None or root.level != 1:
-            raise UnknownProvince(f"Unknown province code: {province_code!r} (expected e.g. 33 for Jawa Tengah)")
+            raise UnknownProvinceError(f"Unknown province code: {province_code!r} (expected e.g. 33 for Jawa Tengah)")
         roots = [root]
     stack = list(reversed(roots))
     while stack:
@@ -85,9 +85,16 @@ def _upsert(conn: Connection, model: type, rows: list[dict[str, str | None]]) ->
         # One statement per level: every column travels as one array parameter and
         # ``unnest`` turns the arrays back into rows on the server. (A multi-row VALUES list
         # would make psycopg parse a statement with thousands of placeholders in Python.)
-        source = sa.func.unnest(
-            *(sa.bindparam(c.name, [row[c.name] for row in rows], type_=postgresql.ARRAY(c.type)) for c in table.columns)
-        ).table_valued(*names, name="source").render_derived()
+        source = (
+            sa.func.unnest(
+                *(
+                    sa.bindparam(c.name, [row[c.name] for row in rows], type_=postgresql.ARRAY(c.type))
+                    for c in table.columns
+                )
+            )
+            .table_valued(*names, name="source")
+            .render_derived()
+        )
         stmt = postgresql.insert(table).from_select(names, sa.select(*(source.c[n] for n in names)))
         params: list[dict[str, str | None]] | None = None
     elif dialect == "sqlite":

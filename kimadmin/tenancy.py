@@ -198,9 +198,7 @@ def _loader_criterion(scope: Scope) -> Any:
     if level == "regency":
         return lambda cls: cls.regency_code == code
     if level == "province":
-        return lambda cls: cls.regency_code.in_(
-            sa.select(_REGENCY.c.code).where(_REGENCY.c.province_code == code)
-        )
+        return lambda cls: cls.regency_code.in_(sa.select(_REGENCY.c.code).where(_REGENCY.c.province_code == code))
     return lambda cls: sa.false()
 
 

@@ -237,7 +237,7 @@ class ScopedModelView(ModelView):
 
     def _export_csv(self, return_url: Any) -> Response:
         """CSV of what the list shows, values read while the session is still open."""
-        count, data = self._export_data()
+        _count, data = self._export_data()
         columns = self._export_columns
         rows = [[self.get_export_value(row, name) for name, _label in columns] for row in data]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from ..models.kim import KIM_STATUSES, Kim
 from ..models.regions import Village
@@ -37,7 +37,7 @@ class KimView(ScopedModelView):
     form_columns = ("name", "village", "status", "founded_on")
     form_choices = {"status": list(KIM_STATUSES.items())}
     form_args = {
-        "name": {"validators": [DataRequired(), Length(max=150)]},
+        "name": {"validators": [DataRequired()]},
         "village": {"validators": [DataRequired()]},
     }
     form_ajax_refs = {"village": village_picker("village")}

@@ -40,7 +40,7 @@ class UserView(ScopedModelView):
     list_loader_options = (joinedload(User.role), joinedload(User.regency), joinedload(User.province))
 
     column_list = ("email", "full_name", "role", "regency.name", "province.name", "active", "last_login_at")
-    column_details_list = column_list + ("created_at",)
+    column_details_list = (*column_list, "created_at")
     column_export_list = ("email", "full_name", "role_name", "regency.name", "province.name", "active")
     column_sortable_list = ("email", "full_name", "last_login_at")
     column_default_sort = [("email", False)]

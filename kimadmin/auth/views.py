@@ -21,11 +21,19 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths: never an open redirect."""
-    # Browsers read "/\\host" as "//host", so backslashes are refused along with "//".
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        if not urlsplit(target).netloc:
-            return target
+    """Only same-site relative paths: never an open redirect.
+
+    Browsers read "/\\host" as "//host" and drop tabs and newlines inside URLs ("/\\t/host"),
+    so backslashes and control characters are refused along with "//".
+    """
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(ord(char) < 32 or ord(char) == 127 for char in target)
+    ):
+        return target
     return url_for("admin.index")
 
 
@@ -72,4 +80,4 @@ def set_language(code: str) -> Response:
         with unscoped():  # a user may always change their own preference
             current_user.locale = code
             db.session.commit()
-    return redirect(_safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))
+    return redirect(_safe_next(request.form.get("next") or (request.referrer and urlsplit(request.referrer).path)))

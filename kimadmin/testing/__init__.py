@@ -37,9 +37,7 @@ class KimTestClient(FlaskClient):
         return match.group(1)
 
     def login(self, email: str, password: str = TEST_PASSWORD) -> None:
-        response = self.post(
-            "/login", data={"email": email, "password": password, "csrf_token": self.csrf_token()}
-        )
+        response = self.post("/login", data={"email": email, "password": password, "csrf_token": self.csrf_token()})
         if response.status_code != 302:
             raise AssertionError(f"login of {email} failed: {response.status_code}")
 

@@ -1,0 +1,1 @@
+"""Performance scripts; ``make bench`` runs them all through ``benchmarks/run.py``."""
