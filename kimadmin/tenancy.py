@@ -31,8 +31,10 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 __all__ = [
     "NATION",
     "NOBODY",
+    "RegencyOwned",
     "Scope",
     "ScopedByRegency",
+    "SharedOrScoped",
     "TenantOwned",
     "TenantViolation",
     "current_scope",
@@ -146,6 +148,37 @@ class TenantOwned(ScopedByRegency):
         raise NotImplementedError(f"{type(self).__name__} must derive its regency")
 
 
+class RegencyOwned(TenantOwned):
+    """Mixin for rows owned by the regency office itself (activities, the FK Metra forum).
+
+    They have no parent to derive the regency from, so it is the user's own regency; only a
+    national user chooses one (and the flush check still refuses a regency outside the scope).
+    """
+
+    def tenant_regency_code(self) -> str:
+        return self.regency_code or _regency_of_scope()
+
+
+class SharedOrScoped:
+    """Mixin for lists with national defaults (``regency_code`` empty) and regency additions.
+
+    Everyone reads the defaults and their own regency's rows; only a national user writes the
+    defaults. A regency user's new row belongs to their regency.
+    """
+
+    @declared_attr
+    def regency_code(cls) -> Mapped[str | None]:  # noqa: N805
+        return mapped_column(sa.String(5), sa.ForeignKey("regency.code"), index=True, nullable=True)
+
+    def tenant_regency_code(self) -> str | None:
+        return self.regency_code or _regency_of_scope()
+
+
+def _regency_of_scope() -> Any:
+    scope = current_scope()
+    return scope.code if scope is not None and scope.level == "regency" else None
+
+
 def current_scope() -> Scope | None:
     """The scope of this request; ``None`` means unscoped (no request, or :func:`unscoped`)."""
     if not has_request_context():
@@ -184,7 +217,10 @@ def _scope_statement(state: orm.ORMExecuteState) -> None:
     state.statement = state.statement.options(
         orm.with_loader_criteria(
             ScopedByRegency, _loader_criterion(scope), include_aliases=True, propagate_to_loaders=True
-        )
+        ),
+        orm.with_loader_criteria(
+            SharedOrScoped, _shared_criterion(scope), include_aliases=True, propagate_to_loaders=True
+        ),
     )
 
 
@@ -202,27 +238,79 @@ def _loader_criterion(scope: Scope) -> Any:
     return lambda cls: sa.false()
 
 
+def _shared_criterion(scope: Scope) -> Any:
+    """As :func:`_loader_criterion`, plus the national defaults (rows without a regency)."""
+    level, code = scope.level, scope.code
+    if level == "regency":
+        return lambda cls: sa.or_(cls.regency_code == code, cls.regency_code.is_(None))
+    if level == "province":
+        return lambda cls: sa.or_(
+            cls.regency_code.in_(sa.select(_REGENCY.c.code).where(_REGENCY.c.province_code == code)),
+            cls.regency_code.is_(None),
+        )
+    return lambda cls: cls.regency_code.is_(None)
+
+
+_OWNED = (ScopedByRegency, SharedOrScoped)
+
+
 def _check_writes(session: orm.Session, flush_context: Any, instances: Any) -> None:
-    for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, TenantOwned):
-            derived = obj.tenant_regency_code()
-            if obj.regency_code != derived:
-                obj.regency_code = derived
+    changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, (TenantOwned, SharedOrScoped))]
+    for obj in changed:
+        derived = obj.tenant_regency_code()
+        if obj.regency_code != derived:
+            obj.regency_code = derived
+    for obj in changed:
+        _check_references(obj, is_new=obj in session.new)
     scope = current_scope()
     if scope is None or scope.is_nation:
         return
     for obj in session.new:
-        if isinstance(obj, ScopedByRegency) and not scope.holds(obj.regency_code):
+        if isinstance(obj, _OWNED) and not scope.holds(obj.regency_code):
             raise TenantViolation(type(obj).__name__)
     for obj in session.dirty:
-        if isinstance(obj, ScopedByRegency):
+        if isinstance(obj, _OWNED):
             history = sa.inspect(obj).attrs.regency_code.history
             before = list(history.deleted) + list(history.unchanged)
             if not scope.holds(obj.regency_code) or any(not scope.holds(code) for code in before):
                 raise TenantViolation(type(obj).__name__)
     for obj in session.deleted:
-        if isinstance(obj, ScopedByRegency) and not scope.holds(obj.regency_code):
+        if isinstance(obj, _OWNED) and not scope.holds(obj.regency_code):
             raise TenantViolation(type(obj).__name__)
+
+
+def _check_references(obj: Any, is_new: bool) -> None:
+    """A tenant row may only point at tenant rows of its own regency (or at shared defaults).
+
+    This stops a forged id (a Wonosobo KIM as participant of a Karanganyar activity) on every
+    path at once. A target the scope cannot see loads as ``None`` and is refused as well.
+    """
+    state = sa.inspect(obj)
+    for rel in state.mapper.relationships:
+        target_class = rel.mapper.class_
+        if rel.direction is not orm.interfaces.MANYTOONE or rel.viewonly:
+            continue
+        if not issubclass(target_class, (TenantOwned, SharedOrScoped)):
+            continue
+        local_columns = [column.key for column in rel.local_columns]
+        attrs = state.attrs
+        touched = (
+            is_new
+            or attrs[rel.key].history.has_changes()
+            or any(key in attrs and attrs[key].history.has_changes() for key in local_columns)
+        )
+        if not touched:
+            continue
+        target = getattr(obj, rel.key)
+        if target is None:
+            if any(getattr(obj, key, None) is not None for key in local_columns):
+                raise TenantViolation(f"{type(obj).__name__}.{rel.key}")
+            continue
+        allowed = {obj.regency_code}
+        if isinstance(target, SharedOrScoped):
+            allowed.add(None)
+        if target.regency_code not in allowed:
+            raise TenantViolation(f"{type(obj).__name__}.{rel.key}")
 
 
 def init_app(app: Flask, session_class: type[orm.Session]) -> None:

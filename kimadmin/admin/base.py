@@ -15,12 +15,12 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
+from flask import Response, abort, flash, has_request_context, redirect, request, stream_with_context, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.utils import secure_filename
 
 from ..extensions import db
-from ..tenancy import ScopedByRegency, TenantViolation, current_scope
+from ..tenancy import ScopedByRegency, SharedOrScoped, TenantViolation, current_scope
 from .forms import KimBaseForm
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
     def get_query(self) -> Any:
         query = super().get_query().options(*self.loader_options)
         scope = current_scope()
-        if scope is not None and not issubclass(self.model, ScopedByRegency):
+        if scope is not None and not issubclass(self.model, (ScopedByRegency, SharedOrScoped)):
             query = query.filter(scope.region_criterion(self.model))
         return query
 
@@ -119,6 +119,10 @@ class ScopedModelView(ModelView):
 
     permission: ClassVar[str] = ""
     list_loader_options: ClassVar[tuple[Any, ...]] = ()
+    # Named list filters from the query string: name -> (value -> SQL criterion); see active_url_filters.
+    url_filters: ClassVar[dict[str, Callable[[str], Any]]] = {}
+    url_filter_labels: ClassVar[dict[str, Any]] = {}
+    list_template = "admin/scoped_list.html"
     # Actions other than delete and the permission action they need.
     action_permissions: ClassVar[dict[str, str]] = {}
 
@@ -205,7 +209,37 @@ class ScopedModelView(ModelView):
 
     # --- queries -------------------------------------------------------------------------------
     def get_query(self) -> Any:
-        return super().get_query().options(*self.list_loader_options)
+        return self._apply_url_filters(super().get_query().options(*self.list_loader_options))
+
+    def get_count_query(self) -> Any:
+        return self._apply_url_filters(super().get_count_query())
+
+    def active_url_filters(self) -> list[tuple[str, str, Any]]:
+        """``(name, value, criterion)`` for the named filters present in the query string.
+
+        Named filters (``?status=tidak_aktif&district=33.13.08``) give dashboards and other pages
+        stable links to "the list this figure counts", unlike Flask-Admin's positional ``flt0_``.
+        """
+        if not has_request_context() or request.endpoint not in self._url_filter_endpoints():
+            return []
+        active = []
+        for name, build in self.url_filters.items():
+            value = request.args.get(name, "").strip()
+            if not value:
+                continue
+            try:
+                active.append((name, value, build(value)))
+            except (TypeError, ValueError):
+                abort(400)
+        return active
+
+    def _url_filter_endpoints(self) -> set[str]:
+        return {f"{self.endpoint}.index_view", f"{self.endpoint}.export"}
+
+    def _apply_url_filters(self, query: Any) -> Any:
+        for _name, _value, criterion in self.active_url_filters():
+            query = query.filter(criterion)
+        return query
 
     def get_one(self, id: Any) -> Any:
         """Load by primary key *through the scoped query*; anything else is a 404."""

@@ -44,6 +44,20 @@ _DATA_DEFAULTS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Tenant data models with the usual view/create/edit/delete/export permissions.
+CORE_DATA_MODELS = (
+    "kim",
+    "decree",
+    "board",
+    "media_channel",
+    "content",
+    "activity",
+    "monev",
+    "award",
+    "fkmetra",
+)
+
+
 def data_permissions(model: str, actions: tuple[str, ...] = ACTIONS) -> dict[str, tuple[str, ...]]:
     """The usual ``model.action`` permissions of a data model with their default roles."""
     return {f"{model}.{action}": _DATA_DEFAULTS[action] for action in actions}
@@ -52,10 +66,18 @@ def data_permissions(model: str, actions: tuple[str, ...] = ACTIONS) -> dict[str
 def core_permissions() -> dict[str, tuple[str, ...]]:
     """Permissions the core registers (plugins add theirs through the plugin contract)."""
     perms: dict[str, tuple[str, ...]] = {}
-    perms.update(data_permissions("kim"))
+    for model in CORE_DATA_MODELS:
+        perms.update(data_permissions(model))
     perms.update(data_permissions("region", ("view",)))
     admins = ("superadmin", "admin_kabupaten")
     perms.update({f"user.{action}": admins for action in ("view", "create", "edit", "delete")})
+    # Lists a regency tailors (KIM levels, Monev indicators): everyone reads, admins change.
+    for model in ("kim_level", "monev_indicator"):
+        perms.update(data_permissions(model, ("view",)))
+        perms.update({f"{model}.{action}": admins for action in ("create", "edit", "delete")})
+    # Personal data of board members and contacts (UU 27/2022): unmasked only with these.
+    perms["personal_data.view"] = admins
+    perms["personal_data.export"] = ("superadmin",)
     return perms
 
 

@@ -1,18 +1,42 @@
 """Core models, one module per concern. Importing this package registers them all."""
 
-from .kim import KIM_STATUSES, Kim
+from .activities import Activity, ActivityParticipant
+from .awards import Award
+from .boards import Board, BoardMember
+from .decrees import Decree
+from .fkmetra import FkMetraForum, FkMetraGroup, FkMetraPerformance, performance_group
+from .kim import KIM_STATUSES, Kim, KimLevel, KimStatusChange
+from .media import ContentItem, MediaChannel
+from .monev import MonevAssessment, MonevIndicator, MonevScore
 from .regions import District, Province, Regency, Village
 from .users import Permission, Role, User, role_permission
 
 __all__ = [
     "KIM_STATUSES",
+    "Activity",
+    "ActivityParticipant",
+    "Award",
+    "Board",
+    "BoardMember",
+    "ContentItem",
+    "Decree",
     "District",
+    "FkMetraForum",
+    "FkMetraGroup",
+    "FkMetraPerformance",
     "Kim",
+    "KimLevel",
+    "KimStatusChange",
+    "MediaChannel",
+    "MonevAssessment",
+    "MonevIndicator",
+    "MonevScore",
     "Permission",
     "Province",
     "Regency",
     "Role",
     "User",
     "Village",
+    "performance_group",
     "role_permission",
 ]
