@@ -1,0 +1,162 @@
+"""Browser tests: the app served over real HTTP to Debian's Chromium, driven by Playwright.
+
+The live server runs the session ``app`` in a background thread, so it cannot see the rolled-back
+transaction of ``db_session``: everything a browser test needs is *committed*, and removed again
+by the fixture that made it (the rest of the suite shares the database and counts rows). Browser
+tests therefore must not use ``db_session`` (nor ``client``, ``karanganyar``, ... built on it):
+while it is active the shared session factory is bound to the test's connection.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from playwright.sync_api import expect
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from kimadmin.extensions import db
+from kimadmin.models import Kim, User
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+# Auto-waiting assertions: generous enough for a loaded CI machine, never a fixed sleep.
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright's launch options, with Debian's Chromium (``playwright install`` is not used)."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is needed for the browser tests: `make browser` (as root) installs it")
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "headless": browser_type_launch_args.get("headless", True),  # headless unless --headed
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """A browser in Indonesia, as our users' are."""
+    return {**browser_context_args, "locale": "id-ID", "timezone_id": "Asia/Jakarta"}
+
+
+@dataclass
+class LiveServer:
+    url: str
+    server: BaseWSGIServer
+    thread: threading.Thread
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    """The session ``app`` over HTTP on 127.0.0.1 and a free port, in a background thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", server, thread)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: LiveServer) -> str:
+    """pytest-playwright's ``base_url``: ``page.goto("/login")`` goes to the live server."""
+    return live_server.url
+
+
+@dataclass
+class CommittedData:
+    """Rows a browser test commits, all removed again when the test ends (pass or fail)."""
+
+    app: Flask
+    token: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    user_emails: list[str] = field(default_factory=list)
+    kim_names: list[str] = field(default_factory=list)
+
+    def user(self, role: str, regency: str | None = None, province: str | None = None) -> User:
+        """A committed user (password ``kimadmin.testing.TEST_PASSWORD``), detached from any session."""
+        from kimadmin.testing.factories import make_user
+
+        email = f"e2e-{role}-{self.token}@{(regency or province or 'nasional').replace('.', '-')}.test"
+        self.user_emails.append(email)
+        with self.app.app_context():
+            _require_unbound_session()
+            user = make_user(role, regency=regency, province=province, email=email, full_name=f"Uji E2E {role}")
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    def kim_name(self, label: str) -> str:
+        """A unique KIM name for a KIM the browser will create; such rows are removed afterwards."""
+        name = f"{label} {self.token}"
+        self.kim_names.append(name)
+        return name
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows in every table, to prove a browser test leaves the shared database as it found it."""
+        with self.app.app_context():
+            try:
+                existing = set(sa.inspect(db.engine).get_table_names())
+                return {
+                    table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+                    for table in db.metadata.sorted_tables
+                    if table.name in existing  # (the migration test catches models without a migration)
+                }
+            finally:
+                db.session.remove()
+
+    def cleanup(self) -> None:
+        """Delete the KIM rows (by id) and users (by e-mail) made here, children first."""
+        with self.app.app_context():
+            try:
+                if self.kim_names:
+                    kim_ids = db.session.scalars(sa.select(Kim.id).where(Kim.name.in_(self.kim_names))).all()
+                    if kim_ids:
+                        db.session.execute(sa.delete(Kim).where(Kim.id.in_(kim_ids)))
+                if self.user_emails:
+                    db.session.execute(sa.delete(User).where(User.email.in_(self.user_emails)))
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+
+def _require_unbound_session() -> None:
+    if db.session.session_factory.kw.get("bind") is not None:
+        raise RuntimeError("browser tests must not use db_session: the live server cannot see its transaction")
+
+
+@pytest.fixture
+def committed(app: Flask) -> Iterator[CommittedData]:
+    """Create committed rows for a browser test; they are deleted at the end, and nothing else may remain."""
+    data = CommittedData(app)
+    before = data.row_counts()
+    try:
+        yield data
+    finally:
+        data.cleanup()
+    after = data.row_counts()
+    changed = {name: (before[name], after.get(name)) for name in before if after.get(name) != before[name]}
+    assert not changed, f"a browser test left rows behind in the shared database (before, after): {changed}"
