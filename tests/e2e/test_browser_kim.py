@@ -72,6 +72,7 @@ def test_operator_creates_kim_with_desa_picker_and_logs_out(page: Page, committe
     # Create.
     page.locator('a.nav-link[href^="/admin/kim/new/"]').click()
     expect(page).to_have_url(re.compile(r"/admin/kim/new/"))
+    expect(page.locator("html")).to_have_attribute("lang", "id")
     page.locator("input#name").fill(kim_name)
 
     # The picker offers the operator's own regency only: its first page is all Karanganyar...
@@ -86,6 +87,7 @@ def test_operator_creates_kim_with_desa_picker_and_logs_out(page: Page, committe
     for term in (OTHER_DESA, other_code):
         drop = _open_desa_picker(page, term)
         expect(drop.locator(".select2-no-results")).to_be_visible()
+        expect(drop.locator(".select2-no-results")).to_have_text("Tidak ada yang cocok")  # select2 speaks Indonesian
         expect(drop.locator(".select2-result-selectable")).to_have_count(0)
         _close_desa_picker(page)
     lookup = page.request.get("/admin/kim/ajax/lookup/", params={"name": "village", "query": OTHER_DESA})
