@@ -20,6 +20,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.config.update(load_config(app.instance_path, config))
 
+    from . import logs, security
+
+    logs.init_app(app)
+    security.init_app(app)
+
     from .extensions import csrf, db, migrate
 
     db.init_app(app)

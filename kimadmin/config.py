@@ -62,6 +62,11 @@ def load_config(instance_dir: str | Path, overrides: dict[str, Any] | None = Non
         "KIMADMIN_LANGUAGES": {"id": "Bahasa Indonesia", "en": "English"},
         "KIMADMIN_PAGE_SIZE": int(os.environ.get("KIMADMIN_PAGE_SIZE", 20)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0 = none).
+        "KIMADMIN_PROXY_FIX": int(os.environ.get("KIMADMIN_PROXY_FIX", 0)),
+        "KIMADMIN_LOG_FORMAT": os.environ.get("KIMADMIN_LOG_FORMAT", "text" if development else "json"),
+        "KIMADMIN_LOG_LEVEL": os.environ.get("KIMADMIN_LOG_LEVEL", "INFO"),
+        "REDIS_URL": os.environ.get("REDIS_URL"),
         # Flask-Admin: never show raw database errors; our base view translates them.
         "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": False,
     }

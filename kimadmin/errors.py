@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, jsonify, render_template, request
+from flask import Blueprint, Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -42,15 +42,42 @@ def render_error(code: int, message: str | None = None) -> tuple[str | Response,
     return render_template("errors/error.html", code=code, title=title, message=message or default), code
 
 
-@bp.route("/healthz")
-def healthz() -> tuple[Response, int]:
+def _database_ok() -> bool:
     try:
         db.session.execute(sa.text("SELECT 1"))
-        return jsonify(status="ok", database="ok"), 200
+        return True
     except sa.exc.SQLAlchemyError:
         log.exception("health check: database unreachable")
         db.session.rollback()
-        return jsonify(status="error", database="unreachable"), 503
+        return False
+
+
+def _redis_ok(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except redis.RedisError:
+        log.warning("readiness check: redis unreachable")
+        return False
+
+
+@bp.route("/healthz")
+def healthz() -> tuple[Response, int]:
+    """Liveness, with the database status (kept for monitors set up on it)."""
+    ok = _database_ok()
+    return jsonify(status="ok" if ok else "error", database="ok" if ok else "unreachable"), 200 if ok else 503
+
+
+@bp.route("/readyz")
+def readyz() -> tuple[Response, int]:
+    """Readiness for a load balancer: the database and, when configured, Redis answer."""
+    checks = {"database": "ok" if _database_ok() else "unreachable"}
+    redis_url = current_app.config.get("REDIS_URL")
+    if redis_url:
+        checks["redis"] = "ok" if _redis_ok(redis_url) else "unreachable"
+    ready = all(value == "ok" for value in checks.values())
+    return jsonify(status="ok" if ready else "error", **checks), 200 if ready else 503
 
 
 def init_app(app: Flask) -> None:

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from ..i18n import TRANSLATIONS_DIR
 from ..models.kim import Kim
 from ..models.users import User
+from ..security import csp_nonce
 from .home import HomeView
 from .kim import KimView
 from .regions import REGION_VIEWS
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> Admin:
         index_view=HomeView(name=_l("Home"), url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/kim_base.html", fluid=True),
         translations_path=str(TRANSLATIONS_DIR),
+        csp_nonce_generator=csp_nonce,
     )
     admin.add_view(KimView(Kim, name=_l("KIM"), endpoint="kim"))
     region_category = _l("Regions")

@@ -9,6 +9,31 @@
   // Flask-Admin's base template writes a bare <html>: say which language the page is in.
   document.documentElement.lang = text.lang;
 
+  // Confirmations without inline onclick handlers (the CSP forbids them): any submit button or
+  // link with data-confirm asks first.
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("[data-confirm]") : null;
+    if (target && !window.confirm(target.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
+
+  // Menu entries that are buttons, not links (filters, actions): never follow their "#".
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest('a[href="#"][role="button"]') : null;
+    if (target) { event.preventDefault(); }
+  });
+
+  // Bulk actions ("With selected" menu) without inline handlers.
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("[data-model-action]") : null;
+    if (target && window.modelActions) {
+      event.preventDefault();
+      window.modelActions.execute(target.getAttribute("data-model-action"));
+    }
+  });
+
   // select2 (3.5, shipped by Flask-Admin) has its own English messages.
   if (window.jQuery && jQuery.fn.select2) {
     jQuery.extend(jQuery.fn.select2.defaults, {
