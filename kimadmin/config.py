@@ -61,12 +61,36 @@ def load_config(instance_dir: str | Path, overrides: dict[str, Any] | None = Non
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("BABEL_DEFAULT_TIMEZONE", "Asia/Jakarta"),
         "KIMADMIN_LANGUAGES": {"id": "Bahasa Indonesia", "en": "English"},
         "KIMADMIN_PAGE_SIZE": int(os.environ.get("KIMADMIN_PAGE_SIZE", 20)),
-        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        # The largest upload is a 10 MB SK PDF: a request a little larger still reaches the form
+        # (which says the PDF is too large); anything bigger is refused before it is read (413).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 12 * 1024 * 1024)),
+        # Uploaded files (SK PDFs), stored under random names; back this folder up with the database.
+        "KIMADMIN_UPLOAD_DIR": os.environ.get("KIMADMIN_UPLOAD_DIR", str(instance_path / "uploads")),
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0 = none).
         "KIMADMIN_PROXY_FIX": int(os.environ.get("KIMADMIN_PROXY_FIX", 0)),
         "KIMADMIN_LOG_FORMAT": os.environ.get("KIMADMIN_LOG_FORMAT", "text" if development else "json"),
         "KIMADMIN_LOG_LEVEL": os.environ.get("KIMADMIN_LOG_LEVEL", "INFO"),
         "REDIS_URL": os.environ.get("REDIS_URL"),
+        # Login protection, passwords, two-factor login and sessions (kimadmin/auth; README "Security").
+        # Throttles count failed attempts only (Flask-Limiter syntax; Redis when REDIS_URL is set).
+        "KIMADMIN_LOGIN_LIMIT_PER_IP": os.environ.get("KIMADMIN_LOGIN_LIMIT_PER_IP", "30 per 5 minutes; 100 per hour"),
+        "KIMADMIN_LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("KIMADMIN_LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
+        "KIMADMIN_LOCKOUT_THRESHOLD": int(os.environ.get("KIMADMIN_LOCKOUT_THRESHOLD", 5)),
+        "KIMADMIN_LOCKOUT_MINUTES": int(os.environ.get("KIMADMIN_LOCKOUT_MINUTES", 15)),
+        "KIMADMIN_PASSWORD_MIN_LENGTH": int(os.environ.get("KIMADMIN_PASSWORD_MIN_LENGTH", 12)),
+        "KIMADMIN_RESET_LINK_HOURS": int(os.environ.get("KIMADMIN_RESET_LINK_HOURS", 24)),
+        "KIMADMIN_2FA_REQUIRED_ROLES": os.environ.get(
+            "KIMADMIN_2FA_REQUIRED_ROLES", "" if development else "superadmin,admin_kabupaten"
+        ),
+        "KIMADMIN_SESSION_IDLE_MINUTES": int(os.environ.get("KIMADMIN_SESSION_IDLE_MINUTES", 30)),
+        "KIMADMIN_REAUTH_MINUTES": int(os.environ.get("KIMADMIN_REAUTH_MINUTES", 15)),
+        # Plugins: an allow-list (empty = every installed plugin), a kill switch, and strict loading
+        # (a plugin that fails to load stops the app instead of being skipped).
+        "KIMADMIN_PLUGINS": os.environ.get("KIMADMIN_PLUGINS"),
+        "KIMADMIN_DISABLED_PLUGINS": os.environ.get("KIMADMIN_DISABLED_PLUGINS"),
+        # Plugins given as importable module paths (a plugin under development, test fixtures).
+        "KIMADMIN_EXTRA_PLUGINS": os.environ.get("KIMADMIN_EXTRA_PLUGINS"),
+        "KIMADMIN_STRICT_PLUGINS": _bool("KIMADMIN_STRICT_PLUGINS", env == "testing"),
         # Flask-Admin: never show raw database errors; our base view translates them.
         "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": False,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,6 +45,19 @@ class KimSession(FlaskSession):
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": KimSession})
 migrate = Migrate(compare_type=True, render_as_batch=True)
+
+
+@migrate.configure
+def _plugin_version_locations(config: Any) -> Any:
+    """Each installed plugin's Alembic branch lives in its own ``migrations/versions`` folder."""
+    from flask import current_app
+
+    plugins = current_app.extensions.get("kimadmin_plugins")
+    locations = [str(Path(config.get_main_option("script_location")) / "versions")]
+    if plugins is not None:
+        locations += [str(path) for path in plugins.migration_dirs()]
+    config.set_main_option("version_locations", os.pathsep.join(locations))
+    return config
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

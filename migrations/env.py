@@ -63,6 +63,21 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Autogenerate sees one branch at a time: the core's tables, or one plugin's (``-x plugin=ID``).
+
+    Each plugin's tables carry its id as prefix and live in its own Alembic branch, so the core's
+    autogenerate never proposes to create or drop them, and a plugin's revision holds only its own.
+    """
+    if type_ != "table":
+        return True
+    plugin = context.get_x_argument(as_dictionary=True).get("plugin")
+    if plugin:
+        return name.startswith(f"{plugin}_")
+    prefixes = current_app.extensions["kimadmin_plugins"].table_prefixes()
+    return not name.startswith(prefixes) if prefixes else True
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -81,9 +96,10 @@ def run_migrations_online():
                 directives[:] = []
                 logger.info("No changes in schema detected.")
 
-    conf_args = current_app.extensions["migrate"].configure_args
+    conf_args = dict(current_app.extensions["migrate"].configure_args)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args["include_object"] = include_object
 
     connectable = get_engine()
 

@@ -1,4 +1,9 @@
-"""Authentication: sessions (Flask-Login), argon2 passwords, roles and permissions."""
+"""Authentication: sessions (Flask-Login), argon2 passwords, roles and permissions.
+
+Login security (README "Security"): throttling and lockout (``throttle``, ``service``), the
+password policy (``policy``), two-factor login (``totp``), session lifetime and re-authentication
+(``sessions``), reset links (``reset``) and the login journal (``events``).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,8 @@ from ..tenancy import unscoped
 
 def init_app(app: Flask) -> None:
     from ..models.users import Role, User
-    from .views import bp
+    from . import sessions, throttle
+    from .views import bp, gate
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -21,14 +27,40 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
+        """The session's user, or ``None`` if the session expired or was ended elsewhere.
+
+        The id is ``"<id>:<session_version>"`` (``User.get_id``); the timestamps are in the cookie,
+        so expiry and "log out everywhere" cost no SQL beyond loading the user.
+        """
+        uid, _, version = user_id.partition(":")
+        if not uid.isdigit() or not version.isdigit():
+            sessions.discard()
+            return None
+        if sessions.expired():
+            sessions.discard_expired()
             return None
         # One statement: the user with role and permissions (keeps list pages at a fixed count).
         with unscoped():
-            return db.session.scalar(
+            user = db.session.scalar(
                 sa.select(User)
-                .options(joinedload(User.role).joinedload(Role.permissions))
-                .where(User.id == int(user_id), User.active.is_(True))
+                .options(
+                    joinedload(User.role).joinedload(Role.permissions),
+                    joinedload(User.plugin_activations),
+                    # The page header names the user's regency or province: no lazy load per page.
+                    joinedload(User.regency),
+                    joinedload(User.province),
+                )
+                .where(User.id == int(uid), User.active.is_(True))
             )
+        if user is None:  # deactivated or deleted
+            sessions.discard()
+            return None
+        if user.session_version != int(version):
+            sessions.discard_ended()
+            return None
+        sessions.touch()
+        return user
 
     app.register_blueprint(bp)
+    app.before_request(gate)
+    throttle.init_app(app)

@@ -76,9 +76,21 @@ def core_permissions() -> dict[str, tuple[str, ...]]:
         perms.update(data_permissions(model, ("view",)))
         perms.update({f"{model}.{action}": admins for action in ("create", "edit", "delete")})
     # Personal data of board members and contacts (UU 27/2022): unmasked only with these.
+    perms["plugin.manage"] = admins  # switch optional modules for the own regency
     perms["personal_data.view"] = admins
     perms["personal_data.export"] = ("superadmin",)
     return perms
+
+
+def all_permissions() -> dict[str, tuple[str, ...]]:
+    """The core's permissions and those of every active plugin of the current app."""
+    from flask import current_app, has_app_context
+
+    merged = core_permissions()
+    plugins = current_app.extensions.get("kimadmin_plugins") if has_app_context() else None
+    if plugins is not None:
+        merged.update(plugins.permissions())
+    return merged
 
 
 def sync(session: Session, permissions: dict[str, tuple[str, ...]] | None = None) -> int:
@@ -88,7 +100,7 @@ def sync(session: Session, permissions: dict[str, tuple[str, ...]] | None = None
     """
     from ..models.users import Permission, Role, role_permission
 
-    permissions = core_permissions() if permissions is None else permissions
+    permissions = all_permissions() if permissions is None else permissions
     existing_roles = set(session.scalars(sa.select(Role.name)))
     for spec in ROLES:
         if spec.name not in existing_roles:

@@ -1,8 +1,8 @@
-"""Users, roles and permissions."""
+"""Users, roles and permissions; the login-security state of a user (lockout, TOTP, sessions)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -64,13 +64,44 @@ class User(UserMixin, ScopedByRegency, db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
+    # Login security (kimadmin/auth). Users made by the CLI or an admin get must_change_password;
+    # the column default is False so that existing rows and test factories are not affected.
+    must_change_password: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    failed_login_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Part of the session's user id: raising it ends every session of the user (see get_id).
+    session_version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+    # TOTP (RFC 6238): the secret is stored while enrolment is pending, totp_enabled once confirmed;
+    # totp_last_step refuses a code that was already used (replay).
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+
     role: Mapped[Role] = relationship()
     regency = relationship("Regency")
     province = relationship("Province")
+    # Loaded with the user (one statement): which plugins are on for the user's regency.
+    plugin_activations = relationship(
+        "PluginActivation",
+        primaryjoin="foreign(PluginActivation.regency_code) == User.regency_code",
+        viewonly=True,
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in
         return bool(self.active)
+
+    def get_id(self) -> str:
+        """Flask-Login's session id: ``"<id>:<session_version>"``.
+
+        The user loader compares the version with the row it loads anyway, so a password change
+        or "log out everywhere" (which raise the version) ends other sessions without a query.
+        """
+        return f"{self.id}:{self.session_version or 1}"
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and as_utc(self.locked_until) > now
 
     @property
     def scope(self) -> Scope:
@@ -96,3 +127,38 @@ class User(UserMixin, ScopedByRegency, db.Model):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite returns naive datetimes for timezone-aware columns; they are stored in UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+class PasswordResetToken(db.Model):
+    """A one-time password-reset link an admin gave to a user (no e-mail server is assumed).
+
+    Only the SHA-256 of the token is stored: the link is shown once, to the admin who made it.
+    """
+
+    __tablename__ = "password_reset_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class RecoveryCode(db.Model):
+    """A one-time recovery code for the second factor, stored as a SHA-256 (60 random bits)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from kimadmin.extensions import db
-from kimadmin.models import Kim, User
+from kimadmin.models import AuthEvent, Kim, User
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -137,6 +137,13 @@ class CommittedData:
                     if kim_ids:
                         db.session.execute(sa.delete(Kim).where(Kim.id.in_(kim_ids)))
                 if self.user_emails:
+                    # The login journal keeps rows of deleted users (user_id emptied): remove them first.
+                    user_ids = sa.select(User.id).where(User.email.in_(self.user_emails))
+                    db.session.execute(
+                        sa.delete(AuthEvent).where(
+                            sa.or_(AuthEvent.user_id.in_(user_ids), AuthEvent.actor_id.in_(user_ids))
+                        )
+                    )
                     db.session.execute(sa.delete(User).where(User.email.in_(self.user_emails)))
                 db.session.commit()
             finally:

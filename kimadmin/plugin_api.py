@@ -1,0 +1,47 @@
+"""The public surface for plugin authors: import from here, not from KIM Admin's internals.
+
+Everything a plugin needs — the hook marker, the manifest, the base view, the tenancy mixins, the
+core models it may reference, translation helpers — is re-exported here, so the internals can
+change without breaking plugins (as CKAN's ``toolkit``). See ``docs/plugins.md``.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext, lazy_gettext
+from flask_login import current_user
+
+from .admin.base import ScopedAjaxLoader, ScopedModelView
+from .auth.permissions import data_permissions
+from .extensions import db
+from .hookspecs import PLUGIN_API_VERSION, DashboardWidget, ExportColumn, Manifest, MenuItem, hookimpl
+from .tenancy import RegencyOwned, SharedOrScoped, TenantOwned, current_scope
+
+__all__ = [
+    "PLUGIN_API_VERSION",
+    "DashboardWidget",
+    "ExportColumn",
+    "Manifest",
+    "MenuItem",
+    "PluginModelView",
+    "RegencyOwned",
+    "ScopedAjaxLoader",
+    "SharedOrScoped",
+    "TenantOwned",
+    "current_scope",
+    "current_user",
+    "data_permissions",
+    "db",
+    "gettext",
+    "hookimpl",
+    "lazy_gettext",
+]
+
+
+class PluginModelView(ScopedModelView):
+    """Base of a plugin's admin screens: the core's scoped, permission-checked view.
+
+    Set ``plugin = "<id>"`` and ``permission = "<id>.<model>"``. The host hides the screen and
+    answers 404 wherever the plugin is off, whatever base class a view uses.
+    """
+
+    plugin: str = ""

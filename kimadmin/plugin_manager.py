@@ -1,0 +1,316 @@
+"""Plugin discovery, registration inside per-plugin error boundaries, and per-regency gating.
+
+Plugins come from the ``kimadmin.plugins`` entry-point group (pip-installed packages), from module
+paths in ``KIMADMIN_EXTRA_PLUGINS`` and from the
+in-tree ``plugins/`` folder. ``KIMADMIN_PLUGINS`` (comma list) restricts to an allow-list and
+``KIMADMIN_DISABLED_PLUGINS`` blocks plugins everywhere (kill switch). They load in a fixed,
+dependency-sorted order, each inside its own error boundary: one that fails to import, declares an
+unknown hook, lacks a required plugin, targets another plugin-API version or fails to register is
+marked *failed* with its reason and the app boots without it (``KIMADMIN_STRICT_PLUGINS=1`` makes
+that fatal, for development and tests). A plugin registers all of its parts or none.
+
+Gating happens in one chokepoint every request passes: the blueprint that serves a request is
+looked up to its owning plugin, and a plugin not enabled for the user's regency answers 404.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import logging
+import pkgutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+import sqlalchemy as sa
+from flask import Flask, abort, current_app, g, has_request_context, request
+from flask_admin import Admin
+from flask_login import current_user
+
+from . import hookspecs
+from .extensions import db
+from .hookspecs import PLUGIN_API_VERSION, PROJECT, Manifest
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "kimadmin.plugins"
+IN_TREE_PACKAGE = "plugins"
+CORE = "core"
+
+
+class PluginError(RuntimeError):
+    """A plugin could not be loaded (fatal only in strict mode)."""
+
+
+@dataclass
+class PluginRecord:
+    """What the host knows about one plugin: found, active, blocked or failed (with why)."""
+
+    name: str
+    source: str
+    module: ModuleType | None = None
+    manifest: Manifest | None = None
+    status: str = "found"  # active | failed | blocked
+    reason: str | None = None
+    blueprints: set[str] = field(default_factory=set)
+    permissions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+    @property
+    def migrations_dir(self) -> Path | None:
+        if self.module is None or self.module.__file__ is None:
+            return None
+        path = Path(self.module.__file__).parent / "migrations" / "versions"
+        return path if path.is_dir() else None
+
+
+class PluginRegistry:
+    """The plugins of one app: discovery, loading, hook calls and gating."""
+
+    def __init__(self) -> None:
+        self.pm = pluggy.PluginManager(PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.records: dict[str, PluginRecord] = {}
+        self._owner_of_blueprint: dict[str, str] = {}
+        self._extra: set[str] = set()
+
+    # --- discovery and loading -----------------------------------------------------------------
+    def _candidates(self) -> Iterator[tuple[str, str, Any]]:
+        """``(name, source, loader)``; the loader imports and returns the plugin module."""
+        for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            dist = entry_point.dist.name if entry_point.dist else "?"
+            yield entry_point.name, f"entry point ({dist})", entry_point.load
+        for dotted in sorted(self._extra):
+            yield dotted.rsplit(".", 1)[-1], f"module {dotted}", lambda dotted=dotted: importlib.import_module(dotted)
+        try:
+            package = importlib.import_module(IN_TREE_PACKAGE)
+        except ImportError:
+            return
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.ispkg and not info.name.startswith("_"):
+                name = f"{IN_TREE_PACKAGE}.{info.name}"
+                yield info.name, "in-tree", lambda name=name: importlib.import_module(name)
+
+    def load(self, app: Flask, admin: Admin) -> None:
+        self._extra = _names(app.config.get("KIMADMIN_EXTRA_PLUGINS")) or set()
+        allow = _names(app.config.get("KIMADMIN_PLUGINS"))
+        blocked = _names(app.config.get("KIMADMIN_DISABLED_PLUGINS")) or set()
+        strict = bool(app.config.get("KIMADMIN_STRICT_PLUGINS"))
+        loaded: list[PluginRecord] = []
+        for name, source, loader in self._candidates():
+            if name in self.records:
+                continue  # an installed package wins over a same-named in-tree folder
+            record = self.records[name] = PluginRecord(name, source)
+            if (allow is not None and name not in allow) or name in blocked:
+                record.status, record.reason = "blocked", "KIMADMIN_PLUGINS / KIMADMIN_DISABLED_PLUGINS"
+                continue
+            try:
+                record.module = loader()
+                record.manifest = _manifest_of(record.module, name)
+            except Exception as exc:
+                self._fail(record, f"import failed: {exc!r}", strict)
+                continue
+            loaded.append(record)
+        for record in _dependency_order(loaded):
+            try:
+                self._register(record, app, admin)
+            except Exception as exc:
+                self._fail(record, str(exc), strict)
+
+    def _register(self, record: PluginRecord, app: Flask, admin: Admin) -> None:
+        manifest = record.manifest
+        assert manifest is not None and record.module is not None
+        if manifest.api_version != PLUGIN_API_VERSION:
+            raise PluginError(f"written for plugin API {manifest.api_version}, this KIM Admin has {PLUGIN_API_VERSION}")
+        missing = [req for req in manifest.requires if not (req in self.records and self.records[req].active)]
+        if missing:
+            raise PluginError(f"requires plugins that are not active: {', '.join(missing)}")
+        self.pm.register(record.module, name=record.name)
+        try:
+            self.pm.check_pending()  # a hookimpl without a hookspec: a typo or another API version
+            views = self.call_one(record.name, "kimadmin_admin_views", strict=True) or []
+            blueprints = self.call_one(record.name, "kimadmin_blueprints", strict=True) or []
+            permissions = self.call_one(record.name, "kimadmin_permissions", strict=True) or {}
+            _check_prefixes(record.name, views, blueprints, permissions, app)
+        except Exception:
+            self.pm.unregister(name=record.name)
+            raise
+        # Everything validated: now register all parts.
+        for view in views:
+            _gate_view(view, record.name)
+            admin.add_view(view)
+            record.blueprints.add(view.endpoint)
+        for blueprint in blueprints:
+            app.register_blueprint(blueprint)
+            record.blueprints.add(blueprint.name)
+        record.permissions = dict(permissions)
+        for name in record.blueprints:
+            self._owner_of_blueprint[name] = record.name
+        record.status = "active"
+        log.info("plugin %s %s active (%s)", record.name, manifest.version, record.source)
+
+    def _fail(self, record: PluginRecord, reason: str, strict: bool) -> None:
+        record.status, record.reason = "failed", reason
+        log.error("plugin %s failed: %s", record.name, reason)
+        if strict:
+            raise PluginError(f"plugin {record.name}: {reason}")
+
+    # --- queries -------------------------------------------------------------------------------
+    def active(self) -> list[PluginRecord]:
+        return [record for record in self.records.values() if record.active]
+
+    def owner_of(self, blueprint: str | None) -> str | None:
+        return self._owner_of_blueprint.get(blueprint or "")
+
+    def permissions(self) -> dict[str, tuple[str, ...]]:
+        merged: dict[str, tuple[str, ...]] = {}
+        for record in self.active():
+            merged.update(record.permissions)
+        return merged
+
+    def migration_dirs(self) -> list[Path]:
+        return [path for record in self.active() if (path := record.migrations_dir) is not None]
+
+    def table_prefixes(self) -> tuple[str, ...]:
+        return tuple(f"{record.name}_" for record in self.records.values())
+
+    # --- calling hooks -------------------------------------------------------------------------
+    def call_one(self, plugin: str, hook: str, strict: bool = False, **kwargs: Any) -> Any:
+        for impl in getattr(self.pm.hook, hook).get_hookimpls():
+            if impl.plugin_name == plugin:
+                if strict:
+                    return impl.function(**kwargs)
+                try:
+                    return impl.function(**kwargs)
+                except Exception:
+                    log.exception("plugin %s: hook %s failed; skipped", plugin, hook)
+                    return None
+        return None
+
+    def call(self, hook: str, plugins: Iterable[str], **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call ``hook`` of each of ``plugins`` (in load order) separately; a failing one is skipped."""
+        wanted = set(plugins)
+        results = []
+        for record in self.active():
+            if record.name in wanted:
+                result = self.call_one(record.name, hook, **kwargs)
+                if result is not None:
+                    results.append((record.name, result))
+        return results
+
+
+def _gate_view(view: Any, plugin: str) -> None:
+    """Hide a plugin's screen from menus (and refuse it) where the plugin is off, whatever base
+    class the plugin used; the request chokepoint answers 404 before a view runs anyway."""
+    visible, accessible = view.is_visible, view.is_accessible
+    view.is_visible = lambda: is_enabled(plugin) and visible()
+    view.is_accessible = lambda: is_enabled(plugin) and accessible()
+
+
+def _names(value: str | None) -> set[str] | None:
+    if value is None or not str(value).strip():
+        return None
+    return {part.strip() for part in str(value).split(",") if part.strip()}
+
+
+def _manifest_of(module: ModuleType, name: str) -> Manifest:
+    manifest = getattr(module, "manifest", None)
+    if not isinstance(manifest, Manifest):
+        raise PluginError("the module has no `manifest = kimadmin.plugin_api.Manifest(...)`")
+    if manifest.name != name:
+        raise PluginError(f"manifest name {manifest.name!r} differs from the plugin id {name!r}")
+    return manifest
+
+
+def _dependency_order(records: list[PluginRecord]) -> list[PluginRecord]:
+    """Requirements first, otherwise alphabetical: the same order whatever the install order."""
+    by_name = {record.name: record for record in records}
+    ordered: list[PluginRecord] = []
+    visiting: set[str] = set()
+
+    def visit(record: PluginRecord) -> None:
+        if record in ordered or record.name in visiting:
+            return  # a cycle: _register then reports the unmet requirement
+        visiting.add(record.name)
+        for requirement in sorted(record.manifest.requires if record.manifest else ()):
+            if requirement in by_name:
+                visit(by_name[requirement])
+        visiting.discard(record.name)
+        ordered.append(record)
+
+    for name in sorted(by_name):
+        visit(by_name[name])
+    return ordered
+
+
+def _check_prefixes(name: str, views: list, blueprints: list, permissions: dict, app: Flask) -> None:
+    for view in views:
+        if not str(view.endpoint).startswith(name):
+            raise PluginError(f"admin view endpoint {view.endpoint!r} must start with {name!r}")
+        if view.endpoint in app.blueprints:
+            raise PluginError(f"admin view endpoint {view.endpoint!r} is already taken")
+    for blueprint in blueprints:
+        if not blueprint.name.startswith(name):
+            raise PluginError(f"blueprint {blueprint.name!r} must start with {name!r}")
+        if blueprint.name in app.blueprints:
+            raise PluginError(f"blueprint {blueprint.name!r} is already taken")
+    for permission in permissions:
+        if not permission.startswith(f"{name}."):
+            raise PluginError(f"permission {permission!r} must start with {name + '.'!r}")
+
+
+# --- per-regency enablement ------------------------------------------------------------------------
+def registry() -> PluginRegistry:
+    return current_app.extensions["kimadmin_plugins"]
+
+
+def enabled_plugins() -> frozenset[str]:
+    """Plugins on for the current user: in their regency, in any regency of their province, or all
+    for national users. Cached for the request; outside a request: every active plugin."""
+    active = frozenset(record.name for record in registry().active())
+    if not has_request_context():
+        return active
+    cached = g.get("_enabled_plugins")
+    if cached is not None:
+        return cached
+    from .tenancy import current_scope
+
+    scope = current_scope()
+    if scope is None or scope.is_nation:
+        enabled = active
+    elif scope.level == "nobody" or not current_user.is_authenticated:
+        enabled = frozenset()
+    elif scope.level == "regency" and "plugin_activations" in current_user.__dict__:
+        enabled = active & {row.plugin for row in current_user.plugin_activations if row.enabled}
+    else:
+        from .models.plugins import PluginActivation
+
+        rows = db.session.scalars(sa.select(PluginActivation.plugin).where(PluginActivation.enabled.is_(True)))
+        enabled = active & set(rows)
+    g._enabled_plugins = frozenset(enabled)
+    return g._enabled_plugins
+
+
+def is_enabled(plugin: str) -> bool:
+    return plugin in enabled_plugins()
+
+
+def init_app(app: Flask, admin: Admin) -> PluginRegistry:
+    plugins = PluginRegistry()
+    app.extensions["kimadmin_plugins"] = plugins
+    plugins.load(app, admin)
+
+    @app.before_request
+    def _gate_plugins() -> None:
+        owner = plugins.owner_of(request.blueprint)
+        if owner is not None and not is_enabled(owner):
+            abort(404)
+
+    return plugins

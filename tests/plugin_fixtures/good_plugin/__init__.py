@@ -1,0 +1,68 @@
+"""A well-formed test plugin: a page, a blueprint, a permission, a widget, a command, callbacks."""
+
+from __future__ import annotations
+
+import click
+from flask import Blueprint, jsonify
+from flask_admin import BaseView, expose
+
+from kimadmin.plugin_api import DashboardWidget, Manifest, hookimpl, lazy_gettext
+
+manifest = Manifest(
+    name="good_plugin",
+    version="1.2.3",
+    title=lazy_gettext("Good test module"),
+    description="A module used by KIM Admin's own tests.",
+)
+CALLS: list[tuple[str, str]] = []
+
+
+class GoodPage(BaseView):
+    @expose("/")
+    def index(self) -> str:
+        return "good plugin page"
+
+
+api = Blueprint("good_plugin_api", __name__, url_prefix="/good-plugin")
+
+
+@api.route("/ping")
+def ping():  # type: ignore[no-untyped-def]
+    return jsonify(pong=True)
+
+
+@hookimpl
+def kimadmin_admin_views():  # type: ignore[no-untyped-def]
+    return [GoodPage(name="Good page", endpoint="good_plugin_page", url="/admin/good-plugin-page")]
+
+
+@hookimpl
+def kimadmin_blueprints():  # type: ignore[no-untyped-def]
+    return [api]
+
+
+@hookimpl
+def kimadmin_permissions():  # type: ignore[no-untyped-def]
+    return {"good_plugin.page.view": ("admin_kabupaten", "operator")}
+
+
+@hookimpl
+def kimadmin_dashboard_widgets(regency, user):  # type: ignore[no-untyped-def]
+    return [DashboardWidget(title="Good widget", template="good_plugin_widget.html")]
+
+
+@hookimpl
+def kimadmin_on_enable(regency):  # type: ignore[no-untyped-def]
+    CALLS.append(("enable", regency))
+
+
+@hookimpl
+def kimadmin_on_disable(regency):  # type: ignore[no-untyped-def]
+    CALLS.append(("disable", regency))
+
+
+@hookimpl
+def kimadmin_cli(group):  # type: ignore[no-untyped-def]
+    @group.command("good-plugin-hello")
+    def hello() -> None:
+        click.echo("hello from good_plugin")
