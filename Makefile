@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export KIMADMIN_ENV ?= development
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test lint format bench e2e translations extract-messages browser setup clean
+.PHONY: run demo test lint format bench load e2e translations extract-messages browser setup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,12 @@ extract-messages: $(VENV)/.runtime
 setup: $(VENV)/.runtime translations
 	$(FLASK) kim setup --province 33
 
-## run: create .venv, install, migrate SQLite, load Jawa Tengah, first admin, serve :5000
-run: setup
+## demo: setup, then the demo scenario (Karanganyar, Wonosobo) and demo users; idempotent, prints the logins
+demo: setup
+	$(FLASK) kim demo
+
+## run: create .venv, install, migrate SQLite, load Jawa Tengah, first admin, demo data, serve :5000
+run: demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## browser: Debian's Chromium for the Playwright tests (installed when missing and we are root)
@@ -62,5 +66,14 @@ format: $(VENV)/.dev
 bench: $(VENV)/.dev
 	KIMADMIN_ENV=testing $(BIN)/python benchmarks/run.py
 
+## load: 50 simulated officers for 2 minutes against gunicorn + PostgreSQL (report in benchmarks/results/load.md)
+$(VENV)/.locust: | $(BIN)/python
+	$(PYTHON) -m venv .venv-locust
+	.venv-locust/bin/pip install --quiet locust==2.47.0
+	touch $@
+
+load: $(VENV)/.dev $(VENV)/.locust translations
+	LOCUST=.venv-locust/bin/locust $(BIN)/python benchmarks/load_test.py
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) .venv-locust instance .pytest_cache

@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 
 from .auth import permissions
 from .auth.passwords import hash_password
+from .auth.policy import check_password
 from .extensions import db
 from .models.regions import Province, Regency
 from .models.users import Role, User
@@ -73,8 +74,9 @@ def create_user_command(
         raise click.UsageError(f"A user with e-mail {email} already exists.")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
-        if len(password) < 12:
-            raise click.UsageError("The password must have at least 12 characters.")
+        problem = check_password(password, email, full_name)
+        if problem is not None:
+            raise click.UsageError(problem)
         generated = False
     else:
         password, generated = secrets.token_urlsafe(12), True
@@ -86,6 +88,7 @@ def create_user_command(
             role=db.session.get(Role, role),
             regency_code=regency if spec.scope_level == "regency" else None,
             province_code=province if spec.scope_level == "province" else None,
+            must_change_password=True,  # the user chooses their own password at the first login
         )
     )
     db.session.commit()
@@ -97,7 +100,7 @@ def create_user_command(
 @click.option("--admin-email", default="admin@kimadmin.example", show_default=True)
 def setup_command(province: str, admin_email: str) -> None:
     """First run: migrate, add roles, load regions and create the first superadmin."""
-    upgrade()
+    upgrade(revision="heads")
     permissions.sync(db.session)
     db.session.commit()
     with db.engine.begin() as conn:
@@ -113,6 +116,7 @@ def setup_command(province: str, admin_email: str) -> None:
                 full_name="Superadmin",
                 password_hash=hash_password(password),
                 role=db.session.get(Role, "superadmin"),
+                must_change_password=True,
             )
         )
         db.session.commit()
@@ -121,5 +125,46 @@ def setup_command(province: str, admin_email: str) -> None:
         click.echo("A superadmin already exists; no user created.")
 
 
+@kim.command("demo")
+@click.option("--allow-production", is_flag=True, help="Load even when KIMADMIN_ENV is production.")
+def demo_command(allow_production: bool) -> None:
+    """Load the demo scenario (Karanganyar, Wonosobo) and demo users; running it again adds nothing."""
+    from flask import current_app
+
+    from .demo import load_demo
+
+    # The demo users share a published password: never on a real installation by accident.
+    if current_app.config["KIMADMIN_ENV"] == "production" and not allow_production:
+        raise click.UsageError("Refusing to load demo data with KIMADMIN_ENV=production (see --allow-production).")
+    if not sa.inspect(db.engine).has_table("kim"):
+        raise click.UsageError("The database has no tables yet: run `flask --app app kim setup` first.")
+    started = time.perf_counter()
+    try:
+        result = load_demo(db.session)
+        db.session.commit()  # one transaction: all of the demo or nothing
+    except Exception:
+        db.session.rollback()
+        raise
+    elapsed = time.perf_counter() - started
+    if result.nothing_new:
+        click.echo(
+            f"Demo data already loaded; nothing changed ({elapsed:.1f}s). Existing accounts keep their password."
+        )
+    else:
+        summary = ", ".join(f"{count} {name}" for name, count in sorted(result.created.items()))
+        click.echo(f"Demo data loaded in {elapsed:.1f}s: {summary}.")
+    rows = [("role", "regency/province", "e-mail", "password")]
+    rows += [(login.role, login.region, login.email, login.password) for login in result.logins]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    click.echo("\nDemo logins (demo data only, never on a real installation):")
+    for index, row in enumerate(rows):
+        click.echo("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        if index == 0:
+            click.echo("  " + "  ".join("-" * width for width in widths))
+
+
 def init_app(app: Flask) -> None:
+    from .plugin_cli import register as register_plugin_commands
+
+    register_plugin_commands(app, kim)
     app.cli.add_command(kim)

@@ -32,6 +32,9 @@ _LABELS = {
     "province.name": _l("Province"),
     "regency.name": _l("Regency/City"),
     "district.name": _l("District"),
+    "province": _l("Province"),
+    "regency": _l("Regency/City"),
+    "district": _l("District"),
 }
 
 

@@ -62,7 +62,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     use_test_client(flask_app)
     with flask_app.app_context():
         reset_database(db.engine)
-        upgrade()
+        upgrade(revision="heads")
         permissions.sync(db.session)
         db.session.commit()
         with db.engine.begin() as conn:
@@ -148,10 +148,20 @@ class Tenant:
         self._users: dict[str, Any] = {}
 
     def user(self, role: str) -> Any:
-        from .factories import make_user
+        from ..models.users import User
+        from .factories import _TEST_PASSWORD_HASH, make_user
 
         if role not in self._users:
-            self._users[role] = make_user(role, regency=self.regency_code, email=f"{role}@{self.slug}.example")
+            email = f"{role}@{self.slug}.example"
+            # The demo data (kimadmin.demo) creates users with these e-mails too: adopt them, with
+            # the test password, so a test may load the demo and use the tenant in either order.
+            existing = db.session.scalar(sa.select(User).where(User.email == email))
+            if existing is not None and existing.role_name == role and existing.regency_code == self.regency_code:
+                existing.password_hash = _TEST_PASSWORD_HASH
+                db.session.flush()
+                self._users[role] = existing
+            else:
+                self._users[role] = make_user(role, regency=self.regency_code, email=email)
         return self._users[role]
 
     @property
@@ -177,3 +187,24 @@ def karanganyar(db_session: Any) -> Tenant:
 def wonosobo(db_session: Any) -> Tenant:
     """Kabupaten Wonosobo (33.07) and its users."""
     return Tenant("33.07", "wonosobo")
+
+
+@pytest.fixture
+def fake_clock(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Time that moves only on ``fake_clock.advance(minutes=16)``: lockouts, sessions, links, TOTP.
+
+    It replaces ``kimadmin.auth.clock.now`` and the clock of the rate limiter's in-memory storage
+    (the ``limits`` package reads ``time.time()``), so expiry is tested without sleeping. The
+    limiter's counts are cleared before and after the test.
+    """
+    import limits.storage.memory
+
+    from ..auth import clock
+    from ..auth.throttle import limiter_of
+
+    fake = clock.FakeClock(clock.now())
+    monkeypatch.setattr(clock, "now", fake.now)
+    monkeypatch.setattr(limits.storage.memory, "time", fake)
+    limiter_of(app).reset()
+    yield fake
+    limiter_of(app).reset()

@@ -34,6 +34,15 @@
     }
   });
 
+  // "Add" buttons of inline rows (an activity's participants, a board's members).
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("[data-inline-add]") : null;
+    if (target && window.faForm) {
+      event.preventDefault();
+      window.faForm.addInlineField(target, target.getAttribute("data-inline-add"));
+    }
+  });
+
   // select2 (3.5, shipped by Flask-Admin) has its own English messages.
   if (window.jQuery && jQuery.fn.select2) {
     jQuery.extend(jQuery.fn.select2.defaults, {
