@@ -45,9 +45,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     tenancy.init_app(app, KimSession)
 
-    from . import admin, cli, errors
+    from . import admin, cli, errors, plugin_manager
 
-    admin.init_app(app)
+    admin_site = admin.init_app(app)
+    plugin_manager.init_app(app, admin_site)
     errors.init_app(app)
     cli.init_app(app)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from .extensions import db
+from .extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 bp = Blueprint("system", __name__)
@@ -39,7 +40,15 @@ def render_error(code: int, message: str | None = None) -> tuple[str | Response,
     title, default = _messages(code)
     if _wants_json():
         return jsonify(error=title, message=message or default), code
-    return render_template("errors/error.html", code=code, title=title, message=message or default), code
+    # An error page needs no user: never let rendering it reach a database that may be the cause
+    # (Flask-Login's template context would load the user otherwise).
+    if "_login_user" not in g:
+        g._login_user = login_manager.anonymous_user()
+    try:
+        return render_template("errors/error.html", code=code, title=title, message=message or default), code
+    except Exception:
+        log.exception("error page could not be rendered")
+        return f"<!doctype html><title>{code}</title><h1>{code}</h1><p>{escape(title)}</p>", code
 
 
 def _database_ok() -> bool:

@@ -58,6 +58,8 @@ def _plugin_version_locations(config: Any) -> Any:
         locations += [str(path) for path in plugins.migration_dirs()]
     config.set_main_option("version_locations", os.pathsep.join(locations))
     return config
+
+
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

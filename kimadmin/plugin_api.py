@@ -10,16 +10,24 @@ from __future__ import annotations
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 
-from .admin.base import ScopedAjaxLoader, ScopedModelView
+from .admin.base import ScopedAjaxLoader, ScopedModelView, neutralise_formula
+from .admin.pickers import kim_picker
 from .auth.permissions import data_permissions
 from .extensions import db
 from .hookspecs import PLUGIN_API_VERSION, DashboardWidget, ExportColumn, Manifest, MenuItem, hookimpl
+from .models.awards import Award
+from .models.choices import AWARD_LEVELS
+from .models.kim import Kim
+from .models.users import User
 from .tenancy import RegencyOwned, SharedOrScoped, TenantOwned, current_scope
 
 __all__ = [
+    "AWARD_LEVELS",
     "PLUGIN_API_VERSION",
+    "Award",
     "DashboardWidget",
     "ExportColumn",
+    "Kim",
     "Manifest",
     "MenuItem",
     "PluginModelView",
@@ -27,13 +35,16 @@ __all__ = [
     "ScopedAjaxLoader",
     "SharedOrScoped",
     "TenantOwned",
+    "User",
     "current_scope",
     "current_user",
     "data_permissions",
     "db",
     "gettext",
     "hookimpl",
+    "kim_picker",
     "lazy_gettext",
+    "neutralise_formula",
 ]
 
 

@@ -87,8 +87,10 @@ class PluginRegistry:
         for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
             dist = entry_point.dist.name if entry_point.dist else "?"
             yield entry_point.name, f"entry point ({dist})", entry_point.load
-        for dotted in sorted(self._extra):
-            yield dotted.rsplit(".", 1)[-1], f"module {dotted}", lambda dotted=dotted: importlib.import_module(dotted)
+        for entry in sorted(self._extra):
+            # "module.path" (id = last part) or "id:module.path" (a plugin in a working folder).
+            name, _, dotted = entry.rpartition(":") if ":" in entry else (entry.rsplit(".", 1)[-1], "", entry)
+            yield name, f"module {dotted}", lambda dotted=dotted: importlib.import_module(dotted)
         try:
             package = importlib.import_module(IN_TREE_PACKAGE)
         except ImportError:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, g, has_request_context
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, orm
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
@@ -255,13 +255,14 @@ _OWNED = (ScopedByRegency, SharedOrScoped)
 
 
 def _check_writes(session: orm.Session, flush_context: Any, instances: Any) -> None:
-    changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, (TenantOwned, SharedOrScoped))]
+    new = session.new  # a fresh set on every access: read it once, not once per row
+    changed = [obj for obj in (*new, *session.dirty) if isinstance(obj, (TenantOwned, SharedOrScoped))]
     for obj in changed:
         derived = obj.tenant_regency_code()
         if obj.regency_code != derived:
             obj.regency_code = derived
     for obj in changed:
-        _check_references(obj, is_new=obj in session.new)
+        _check_references(obj, is_new=obj in new)
     scope = current_scope()
     if scope is None or scope.is_nation:
         return
@@ -313,6 +314,9 @@ def _check_references(obj: Any, is_new: bool) -> None:
             raise TenantViolation(f"{type(obj).__name__}.{rel.key}")
 
 
+_USERLESS_BLUEPRINTS = {"system"}
+
+
 def init_app(app: Flask, session_class: type[orm.Session]) -> None:
     """Install the scoping events on ``session_class`` and set the scope per request."""
     if not event.contains(session_class, "do_orm_execute", _scope_statement):
@@ -323,6 +327,11 @@ def init_app(app: Flask, session_class: type[orm.Session]) -> None:
     def _activate_scope() -> None:
         from flask_login import current_user
 
+        if request.blueprint in _USERLESS_BLUEPRINTS:
+            # Health checks and static files read no tenant data: they need no user, and must
+            # answer even when the database (where users live) does not.
+            set_scope(NOBODY)
+            return
         with unscoped():
             scope = current_user.scope if current_user.is_authenticated else NOBODY
         set_scope(scope)

@@ -83,7 +83,7 @@ def test_the_kim_list_shows_flask_admin_in_indonesian(make_client, karanganyar):
     assert 'title="Tambah Data Baru"' in html
     assert "Tambah Filter" in html
     assert ">Cari</button>" in html
-    assert 'placeholder="Nama KIM"' in html  # the search box names the searchable columns
+    assert 'placeholder="Nama KIM, desa atau nomor kim.id"' in html  # the search box names what it searches
     assert 'title="Urutkan menurut Nama KIM"' in html
     assert "27 Oktober 2024" in html
     for english in (">List (1)</a>", ">Create</a>", "Add Filter", ">Search</button>", "Sort by"):

@@ -166,3 +166,13 @@ def test_load_order_is_fixed_whatever_the_discovery_order(plugins):
     a, b, c = record("a_mod", ("c_mod",)), record("b_mod"), record("c_mod")
     assert [r.name for r in _dependency_order([a, b, c])] == ["c_mod", "a_mod", "b_mod"]
     assert [r.name for r in _dependency_order([c, b, a])] == ["c_mod", "a_mod", "b_mod"]
+
+
+def test_switching_a_module_needs_a_recent_password_check(plugin_app, plugins, wonosobo, db_session, fake_clock):
+    client = login(plugin_app, wonosobo.admin)
+    fake_clock.advance(minutes=25)  # past the re-authentication window, inside the idle timeout
+
+    response = client.post_form("/admin/plugins/toggle/", {"plugin": "good_plugin", "action": "enable"})
+
+    assert response.status_code == 302 and "/reauth" in response.headers["Location"]
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(PluginActivation)) == 0

@@ -100,3 +100,26 @@ def test_scope_holds_by_code_prefix():
     assert not Scope.for_regency("33.13").holds("33.07")
     assert not Scope.for_regency("33.13").holds(None)
     assert not NOBODY.holds("33.13")
+
+
+def test_aliased_tenant_rows_inside_subqueries_are_scoped_too(db_session, app):
+    from sqlalchemy.orm import aliased
+
+    from kimadmin.models import Decree
+    from kimadmin.testing.factories import DecreeFactory
+
+    karanganyar_kim, wonosobo_kim = KimFactory(regency="33.13"), KimFactory(regency="33.07")
+    DecreeFactory(kim=karanganyar_kim)
+    DecreeFactory(kim=wonosobo_kim)
+    wonosobo_id = wonosobo_kim.id
+    db_session.expunge_all()
+    with app.test_request_context():
+        tenancy.set_scope(Scope.for_regency("33.07"))
+        other = aliased(Decree)
+        # "A KIM for which another KIM's decree exists": true only if Karanganyar's decree is seen.
+        foreign_decree = sa.exists(
+            sa.select(other.id).where(sa.or_(other.kim_id != Kim.id, other.forum_id.is_not(None)))
+        )
+        assert db_session.scalars(sa.select(Kim.id).where(foreign_decree)).all() == []
+        assert db_session.scalar(sa.select(sa.func.count()).select_from(other)) == 1
+        assert db_session.scalars(sa.select(Kim.id)).all() == [wonosobo_id]

@@ -11,8 +11,10 @@ from ..i18n import TRANSLATIONS_DIR
 from ..models.kim import Kim
 from ..models.users import User
 from ..security import csp_nonce
+from .domain_screens import DOMAIN_VIEWS, SETTINGS_VIEWS
 from .home import HomeView
 from .kim import KimView
+from .plugins import plugins_view
 from .regions import REGION_VIEWS
 from .users import UserView
 
@@ -28,8 +30,13 @@ def init_app(app: Flask) -> Admin:
         csp_nonce_generator=csp_nonce,
     )
     admin.add_view(KimView(Kim, name=_l("KIM"), endpoint="kim"))
+    for view_class, model, label, endpoint, category in DOMAIN_VIEWS:
+        admin.add_view(view_class(model, name=label, endpoint=endpoint, category=category))
     region_category = _l("Regions")
     for view_class, model, label, endpoint in REGION_VIEWS:
         admin.add_view(view_class(model, name=label, endpoint=endpoint, category=region_category))
     admin.add_view(UserView(User, name=_l("Users"), endpoint="user", category=_l("Settings")))
+    for view_class, model, label, endpoint in SETTINGS_VIEWS:
+        admin.add_view(view_class(model, name=label, endpoint=endpoint, category=_l("Settings")))
+    admin.add_view(plugins_view())
     return admin

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..auth.views import reauth_redirect
 from ..extensions import db
 from ..models.regions import Regency
 from ..plugin_manager import PluginError, enabled_plugins, registry
@@ -51,12 +52,13 @@ class PluginsView(BaseView):
         )
 
     @expose("/confirm/")
-    def confirm(self) -> str:
+    def confirm(self) -> Any:
         record = registry().records.get(request.args.get("plugin", ""))
         action = request.args.get("action")
         if record is None or not record.active or action not in ("enable", "disable"):
             abort(404)
-        return self.render("admin/plugins/confirm.html", record=record, action=action)
+        # Switching modules changes what a whole regency can do: confirm the password first.
+        return reauth_redirect() or self.render("admin/plugins/confirm.html", record=record, action=action)
 
     @expose("/toggle/", methods=("POST",))
     def toggle(self) -> Any:
@@ -65,6 +67,9 @@ class PluginsView(BaseView):
         record = registry().records.get(plugin)
         if record is None or not record.active or action not in ("enable", "disable"):
             abort(404)
+        stale = reauth_redirect(back=url_for(".confirm", plugin=plugin, action=action))
+        if stale is not None:
+            return stale
         regency = self._target_regency()
         try:
             changed = set_enabled(plugin, regency, action == "enable")

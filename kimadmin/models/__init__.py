@@ -1,6 +1,7 @@
 """Core models, one module per concern. Importing this package registers them all."""
 
 from .activities import Activity, ActivityParticipant
+from .auth_events import AuthEvent
 from .awards import Award
 from .boards import Board, BoardMember
 from .decrees import Decree
@@ -8,13 +9,15 @@ from .fkmetra import FkMetraForum, FkMetraGroup, FkMetraPerformance, performance
 from .kim import KIM_STATUSES, Kim, KimLevel, KimStatusChange
 from .media import ContentItem, MediaChannel
 from .monev import MonevAssessment, MonevIndicator, MonevScore
+from .plugins import PluginActivation
 from .regions import District, Province, Regency, Village
-from .users import Permission, Role, User, role_permission
+from .users import PasswordResetToken, Permission, RecoveryCode, Role, User, role_permission
 
 __all__ = [
     "KIM_STATUSES",
     "Activity",
     "ActivityParticipant",
+    "AuthEvent",
     "Award",
     "Board",
     "BoardMember",
@@ -31,8 +34,11 @@ __all__ = [
     "MonevAssessment",
     "MonevIndicator",
     "MonevScore",
+    "PasswordResetToken",
     "Permission",
+    "PluginActivation",
     "Province",
+    "RecoveryCode",
     "Regency",
     "Role",
     "User",

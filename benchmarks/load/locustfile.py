@@ -1,0 +1,103 @@
+"""50 officers at work: browse KIM lists, open KIM pages, save edits (locust, headless).
+
+Run through ``benchmarks/load_test.py`` (``make load``), which prepares PostgreSQL, the demo data
+and gunicorn, and writes the report. Each simulated officer logs in once as one of the demo
+operators/admins of Karanganyar or Wonosobo.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+from html.parser import HTMLParser
+
+from locust import HttpUser, between, task
+
+LOGINS = os.environ.get("LOAD_LOGINS", "").split(",")
+PASSWORD = os.environ.get("LOAD_PASSWORD", "")
+KIM_LINK = re.compile(r"/admin/kim/details/\?id=(\d+)")
+
+
+class FormFields(HTMLParser):
+    """The name/value pairs a browser would submit for the first form with a csrf_token."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "file", "checkbox"):
+            self.fields.setdefault(name, a.get("value") or "")
+        elif tag == "input" and name and a.get("type") == "checkbox" and "checked" in a:
+            self.fields[name] = a.get("value") or "y"
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields[self._select] = a.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
+class Officer(HttpUser):
+    wait_time = between(1, 3)
+
+    def on_start(self) -> None:
+        login = self.client.get("/login", name="/login")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login.text).group(1)
+        email = random.choice([e for e in LOGINS if e])
+        self.client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token}, name="/login")
+        self.kim_ids: list[str] = []
+
+    @task(5)
+    def browse_kim_list(self) -> None:
+        page = random.randint(0, 1)
+        response = self.client.get(f"/admin/kim/?page={page}", name="/admin/kim/ (list)")
+        self.kim_ids = KIM_LINK.findall(response.text) or self.kim_ids
+
+    @task(3)
+    def open_kim_page(self) -> None:
+        if self.kim_ids:
+            kim_id = random.choice(self.kim_ids)
+            self.client.get(f"/admin/kim/details/?id={kim_id}", name="/admin/kim/details/ (KIM page)")
+
+    @task(1)
+    def dashboard(self) -> None:
+        self.client.get("/admin/", name="/admin/ (dashboard)")
+
+    @task(1)
+    def save_edit(self) -> None:
+        if not self.kim_ids:
+            return
+        kim_id = random.choice(self.kim_ids)
+        form = self.client.get(f"/admin/kim/edit/?id={kim_id}", name="/admin/kim/edit/ (form)")
+        if form.status_code != 200:
+            return
+        parser = FormFields()
+        parser.feed(form.text)
+        data = parser.fields
+        data["notes"] = f"Catatan uji beban {random.randint(1, 10**6)}"
+        with self.client.post(
+            f"/admin/kim/edit/?id={kim_id}",
+            data=data,
+            name="/admin/kim/edit/ (save)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"edit not saved: {response.status_code}")

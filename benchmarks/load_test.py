@@ -1,0 +1,150 @@
+"""Load test (``make load``): 50 simulated officers for 2 minutes against gunicorn + PostgreSQL.
+
+Prepares a scratch PostgreSQL database with Jawa Tengah regions and the demo data, serves the app
+with gunicorn (2 workers) on 127.0.0.1, runs locust headless (bounded in users and time), and
+writes throughput, p50/p95 and the error count to ``benchmarks/results/load.md``.
+Target on the 2-core reference machine: 0 errors and p95 under 300 ms.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "results"
+SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+DATABASE = "kimadmin_load"
+PORT = 8765
+USERS, SPAWN_RATE, DURATION = 50, 10, os.environ.get("LOAD_DURATION", "120s")
+TARGET_P95_MS = 300
+
+
+def _run(*args: str, env: dict[str, str]) -> None:
+    subprocess.run(args, cwd=REPO, env=env, check=True)  # noqa: S603
+
+
+def _wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own localhost server
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.5)
+
+
+def main() -> int:
+    sys.path.insert(0, str(REPO))
+    from kimadmin.demo import DEMO_PASSWORD, DEMO_USERS
+
+    admin = sa.create_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        conn.exec_driver_sql(f"CREATE DATABASE {DATABASE}")
+    env = {
+        **os.environ,
+        "KIMADMIN_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": f"{SERVER}/{DATABASE}",
+        "SESSION_COOKIE_SECURE": "0",
+        "KIMADMIN_LOG_LEVEL": "WARNING",
+        # The simulated officers use password logins only (no authenticator app in a load test).
+        "KIMADMIN_2FA_REQUIRED_ROLES": "",
+    }
+    bin_dir = REPO / ".venv" / "bin"
+    gunicorn = None
+    try:
+        _run(str(bin_dir / "flask"), "--app", "app", "kim", "setup", "--province", "33", env=env)
+        _run(str(bin_dir / "flask"), "--app", "app", "kim", "demo", env=env)
+        gunicorn = subprocess.Popen(  # noqa: S603
+            [
+                str(bin_dir / "gunicorn"),
+                "-c",
+                "gunicorn.conf.py",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{PORT}",
+                "--access-logfile",
+                "/dev/null",
+                "app:app",
+            ],
+            cwd=REPO,
+            env=env,
+        )
+        _wait_for(f"http://127.0.0.1:{PORT}/readyz")
+        logins = [user.email for user in DEMO_USERS if user.role in ("operator", "admin_kabupaten")]
+        prefix = RESULTS / "load"
+        locust_env = {**env, "LOAD_LOGINS": ",".join(logins), "LOAD_PASSWORD": DEMO_PASSWORD}
+        _run(
+            os.environ.get("LOCUST", shutil.which("locust") or "locust"),
+            "-f",
+            "benchmarks/load/locustfile.py",
+            "--headless",
+            "--only-summary",
+            "-u",
+            str(USERS),
+            "-r",
+            str(SPAWN_RATE),
+            "-t",
+            DURATION,
+            "--stop-timeout",
+            "10",
+            "--host",
+            f"http://127.0.0.1:{PORT}",
+            "--csv",
+            str(prefix),
+            env=locust_env,
+        )
+    finally:
+        if gunicorn is not None:
+            gunicorn.terminate()
+            gunicorn.wait(timeout=30)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        admin.dispose()
+    return report(RESULTS / "load_stats.csv")
+
+
+def report(stats_csv: Path) -> int:
+    rows = list(csv.DictReader(stats_csv.open()))
+    total = next(row for row in rows if row["Name"] == "Aggregated")
+    lines = [
+        "# Load test",
+        "",
+        f"{datetime.now(UTC):%Y-%m-%d}, {os.cpu_count()} CPUs, gunicorn 2 workers, PostgreSQL, "
+        f"{USERS} simulated officers for {DURATION} (locust headless; `make load`).",
+        "",
+        "| request | count | failures | req/s | p50 ms | p95 ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
+            f"{float(row['Requests/s']):.1f} | {row['50%']} | {row['95%']} |"
+        )
+    ok = int(total["Failure Count"]) == 0 and float(total["95%"]) < TARGET_P95_MS
+    lines += ["", f"Target: 0 errors and p95 < {TARGET_P95_MS} ms: **{'met' if ok else 'NOT met'}**.", ""]
+    (RESULTS / "load.md").write_text("\n".join(lines))
+    for stale in RESULTS.glob("load_*.csv"):
+        stale.unlink()
+    print("\n".join(lines))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
