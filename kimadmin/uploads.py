@@ -36,7 +36,10 @@ from wtforms import FileField, ValidationError
 log = logging.getLogger(__name__)
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
-STORED_NAME = re.compile(r"^[0-9a-f]{32}\.pdf$")
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpg)$")
+MAX_LOGO_BYTES = 1024 * 1024
+# Logos by content, not by name: PNG and JPEG only (no SVG: it can carry scripts).
+IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg")}
 _HEADER = re.compile(rb"^%PDF-[12]\.\d")
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF", re.DOTALL)
 _XREF_AT = re.compile(rb"\s*(?:xref\b|\d+\s+\d+\s+obj\b)")
@@ -70,6 +73,22 @@ def pdf_problem(data: bytes, max_bytes: int = MAX_PDF_BYTES) -> str | None:
     return None
 
 
+def image_kind(data: bytes) -> tuple[str, str] | None:
+    """``(suffix, mimetype)`` of a PNG or JPEG by its first bytes, else ``None``."""
+    return next((kind for magic, kind in IMAGE_TYPES.items() if data.startswith(magic)), None)
+
+
+def logo_problem(data: bytes, max_bytes: int = MAX_LOGO_BYTES) -> str | None:
+    """What is wrong with ``data`` as a KIM logo (a translated sentence), or ``None``."""
+    if not data:
+        return _("The file is empty.")
+    if len(data) > max_bytes:
+        return _("The logo is larger than %(size)d KB.", size=max_bytes // 1024)
+    if image_kind(data) is None:
+        return _("A logo must be a PNG or JPEG image.")
+    return None
+
+
 class PdfUploadField(FileField):
     """An optional SK PDF: validated by content on submit, kept in memory until the row is saved.
 
@@ -79,6 +98,7 @@ class PdfUploadField(FileField):
 
     max_bytes = MAX_PDF_BYTES
     pdf_bytes: bytes | None = None
+    problem = staticmethod(pdf_problem)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         uploads = [value for value in valuelist if isinstance(value, FileStorage) and value.filename]
@@ -89,7 +109,7 @@ class PdfUploadField(FileField):
         if self.data is None:
             return
         data = self.data.stream.read(self.max_bytes + 1)
-        problem = pdf_problem(data, self.max_bytes)
+        problem = self.problem(data, self.max_bytes)
         if problem:
             raise ValidationError(problem)
         self.pdf_bytes = data
@@ -102,6 +122,13 @@ class PdfUploadField(FileField):
         """Nothing: the file is stored by the view after the other rules passed."""
 
 
+class LogoUploadField(PdfUploadField):
+    """An optional KIM logo (PNG or JPEG by content, at most 1 MB); the bytes are in ``pdf_bytes``."""
+
+    max_bytes = MAX_LOGO_BYTES
+    problem = staticmethod(logo_problem)
+
+
 class PendingFiles:
     """Files written and files to remove in one request, settled with its database transaction."""
 
@@ -110,11 +137,11 @@ class PendingFiles:
         self.written: list[Path] = []
         self.replaced: list[Path] = []
 
-    def save(self, data: bytes) -> str:
+    def save(self, data: bytes, suffix: str = "pdf") -> str:
         """Write ``data`` under a new random name (never overwriting) and return the name."""
         self.folder.mkdir(parents=True, exist_ok=True)
         while True:
-            name = f"{secrets.token_hex(16)}.pdf"
+            name = f"{secrets.token_hex(16)}.{suffix}"
             path = self.folder / name
             try:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
@@ -193,6 +220,18 @@ def send_pdf(name: str | None, original: str | None) -> Response:
             log.error("stored PDF %s is missing", name)
         abort(404)
     response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=download_name(original))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def send_logo(name: str | None) -> Response:
+    """Send a stored logo inline with its real type (checked again from its bytes); else 404."""
+    path = stored_path(name)
+    kind = image_kind(path.read_bytes()[:8]) if path is not None and path.is_file() else None
+    if kind is None:
+        abort(404)
+    response = send_file(path, mimetype=kind[1])
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -54,7 +54,7 @@ SECRET_PDF = "SK rahasia karanganyar"
 
 # Flask-Admin endpoint suffixes and how to probe them. Object endpoints must answer 403/404;
 # collection endpoints may answer 200 but must not contain the other regency's data.
-OBJECT_ENDPOINTS = {"details_view", "edit_view", "delete_view", "ajax_update", "action_view", "pdf_view"}
+OBJECT_ENDPOINTS = {"details_view", "edit_view", "delete_view", "ajax_update", "action_view", "pdf_view", "logo_view"}
 COLLECTION_ENDPOINTS = {"index_view", "export", "ajax_lookup", "create_view"}
 # The Modules screen (plugin switches): a regency admin switches modules for their own regency only.
 PLUGIN_SCREEN_ENDPOINTS = {"index", "confirm", "toggle"}
@@ -69,6 +69,8 @@ def target(db_session, karanganyar, app, tmp_path, monkeypatch):
     # A real stored PDF, so a download that leaked would show its content.
     monkeypatch.setitem(app.config, "KIMADMIN_UPLOAD_DIR", str(tmp_path))
     (tmp_path / ("a" * 32 + ".pdf")).write_bytes(minimal_pdf(SECRET_PDF))
+    (tmp_path / ("b" * 32 + ".png")).write_bytes(b"\x89PNG\r\n\x1a\n" + SECRET_PDF.encode())
+    kim.logo_path = "b" * 32 + ".png"
     decree = DecreeFactory(kim=kim, number="SK Rahasia 1/2024", pdf_path="a" * 32 + ".pdf", pdf_name="rahasia.pdf")
     board = BoardFactory(kim=kim, decree=decree)
     group = FkMetraGroupFactory(name="Sanggar Rahasia")
@@ -196,7 +198,7 @@ def admin_endpoints(app):
 
 def probe(client, rule, method, object_id, names=("village", "regency", "province", "kim"), create_forms=None):
     url = rule.rule.replace("<export_type>", "csv")
-    if method == "pdf_view":
+    if method in ("pdf_view", "logo_view"):
         return [client.get(f"{url}?id={object_id}")]
     if method in ("details_view", "edit_view"):
         responses = [client.get(f"{url}?id={object_id}")]

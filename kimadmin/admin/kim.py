@@ -57,7 +57,7 @@ from ..models.regions import Regency, Village, regency_code_of
 from ..models.users import User
 from ..personal_data import PHONE, mask
 from ..tenancy import current_scope
-from ..uploads import files_follow_transaction, pending_files
+from ..uploads import LogoUploadField, files_follow_transaction, image_kind, pending_files, send_logo
 from .base import ScopedAjaxLoader, ScopedModelView, coerce_pk
 from .regions import village_picker
 
@@ -530,6 +530,7 @@ def _validate_web_address(form: Any, field: Any) -> None:
 # --- the view -------------------------------------------------------------------------------
 class KimView(ScopedModelView):
     permission = "kim"
+    endpoint_actions = {"logo_view": "view"}
     # Validated and stored as E.164, masked in lists and details, hidden in forms and exports
     # for users without the personal-data permissions (see ScopedModelView).
     personal_columns = {"contact_phone": PHONE}
@@ -614,9 +615,11 @@ class KimView(ScopedModelView):
         "email",
         "kimid_number",
         "kimid_url",
+        "logo",
         "notes",
     )
     form_extra_fields = {
+        "logo": LogoUploadField(_l("Logo"), description=_l("PNG or JPEG, at most 1 MB.")),
         "status_change_reason": StatusReasonField(
             _l("Reason for the status change"),
             validators=[Optional(), Length(max=500)],
@@ -636,7 +639,7 @@ class KimView(ScopedModelView):
         (("status", "status_change_reason", "status_changed_on"), _l("Status")),
         (("contact_name", "contact_phone", "email"), _l("Contact")),
         (("kimid_number", "kimid_url"), _l("Registration on kim.id")),
-        (("notes",), _l("Notes")),
+        (("logo", "notes"), _l("Logo and notes")),
     )
     form_create_rules = form_edit_rules = tuple(rules.FieldSet(names, header) for names, header in _fieldsets)
     form_choices = {"status": list(KIM_STATUSES.items())}
@@ -655,7 +658,11 @@ class KimView(ScopedModelView):
             "description": _l("The KIM's site on kim.id, e.g. https://manteb.kim.id"),
         },
     }
-    form_widget_args = {"notes": {"rows": 4}, "status_change_reason": {"rows": 2}}
+    form_widget_args = {
+        "notes": {"rows": 4},
+        "status_change_reason": {"rows": 2},
+        "logo": {"accept": "image/png,image/jpeg"},
+    }
     form_ajax_refs = {"village": village_picker("village")}
 
     url_filters = {
@@ -722,6 +729,11 @@ class KimView(ScopedModelView):
         model.kimid_number = (model.kimid_number or "").strip() or None
         self._check_level(model, is_created)
         self._record_status(form, model, is_created)
+        logo = form.logo if "logo" in form else None
+        if logo is not None and logo.pdf_bytes:  # stored only now that every rule has passed
+            files = pending_files()
+            files.remove_after_commit(model.logo_path)
+            model.logo_path = files.save(logo.pdf_bytes, suffix=image_kind(logo.pdf_bytes)[0])
         # Compared before the flush copies the picked desa into village_code.
         g.kim_desa_changed = is_created or model.village_code != model.village.code
 
@@ -822,9 +834,21 @@ class KimView(ScopedModelView):
             return_url = self.get_url(".index_view")
         return redirect(return_url)
 
+    def create_model(self, form: Any) -> Any:
+        return files_follow_transaction(partial(super().create_model, form))
+
+    def update_model(self, form: Any, model: Kim) -> Any:
+        return files_follow_transaction(partial(super().update_model, form, model))
+
+    @expose("/logo/")
+    def logo_view(self) -> Any:
+        """The KIM's logo, through the scoped query: another regency's KIM is a 404."""
+        return send_logo(self.get_one(request.args.get("id")).logo_path)
+
     def on_model_delete(self, model: Kim) -> None:
-        """The KIM's decree PDFs go with it (their rows go by cascade in the database)."""
+        """The KIM's decree PDFs and logo go with it (their rows go by cascade in the database)."""
         files = pending_files()
+        files.remove_after_commit(model.logo_path)
         stored = sa.select(Decree.pdf_path).where(Decree.kim_id == model.id, Decree.pdf_path.is_not(None))
         for name in db.session.scalars(stored):
             files.remove_after_commit(name)
