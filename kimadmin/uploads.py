@@ -138,7 +138,20 @@ class PendingFiles:
         self.replaced: list[Path] = []
 
     def save(self, data: bytes, suffix: str = "pdf") -> str:
-        """Write ``data`` under a new random name (never overwriting) and return the name."""
+        """Write ``data`` under a new random name (never overwriting) and return the name.
+
+        A folder that cannot be written (permissions, full disk) is a form message, and the
+        transaction is rolled back: no row points at a file that is not there.
+        """
+        try:
+            return self._write(data, suffix)
+        except OSError:
+            log.exception("could not store an upload in %s", self.folder)
+            raise ValidationError(
+                _("The file could not be stored (the upload folder is full or not writable). Nothing was saved.")
+            ) from None
+
+    def _write(self, data: bytes, suffix: str) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)
         while True:
             name = f"{secrets.token_hex(16)}.{suffix}"

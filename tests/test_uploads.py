@@ -294,3 +294,17 @@ def test_a_real_pdf_passes(app):
 )
 def test_the_original_name_is_sanitised_for_the_download(original, sent):
     assert download_name(original) == sent
+
+
+def test_an_unwritable_upload_folder_is_a_clear_message_and_saves_nothing(
+    officer, kim, app, tmp_path, monkeypatch, db_session
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the upload folder should be")  # mkdir fails, even for root
+    monkeypatch.setitem(app.config, "KIMADMIN_UPLOAD_DIR", str(blocker / "uploads"))
+
+    response = officer.post_form("/admin/decree/new/", decree_form(kim, minimal_pdf()))
+
+    assert response.status_code == 200
+    assert "could not be stored" in response.get_data(as_text=True)
+    assert decree_of(db_session) is None
