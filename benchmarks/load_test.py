@@ -69,7 +69,7 @@ def main() -> int:
     gunicorn = None
     try:
         _run(str(bin_dir / "flask"), "--app", "app", "kim", "setup", "--province", "33", env=env)
-        _run(str(bin_dir / "flask"), "--app", "app", "kim", "demo", env=env)
+        _run(str(bin_dir / "flask"), "--app", "app", "kim", "demo", "--allow-production", env=env)
         gunicorn = subprocess.Popen(  # noqa: S603
             [
                 str(bin_dir / "gunicorn"),
