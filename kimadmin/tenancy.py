@@ -129,9 +129,6 @@ class ScopedByRegency:
     def regency_code(cls) -> Mapped[str | None]:  # noqa: N805 - declared_attr receives the class
         return mapped_column(sa.String(5), sa.ForeignKey("regency.code"), index=True, nullable=True)
 
-    def tenant_regency_code(self) -> str | None:
-        return self.regency_code
-
 
 class TenantOwned(ScopedByRegency):
     """Mixin for tenant data rows: an indexed ``regency_code`` derived on every flush.
