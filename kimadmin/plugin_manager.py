@@ -304,10 +304,22 @@ def is_enabled(plugin: str) -> bool:
     return plugin in enabled_plugins()
 
 
+def plugin_menu_items() -> list[Any]:
+    """Extra menu links (``kimadmin_menu_items``) of the plugins enabled for the current user."""
+    if not (has_request_context() and current_user.is_authenticated):
+        return []
+    answers = registry().call(
+        "kimadmin_menu_items", enabled_plugins(), regency=current_user.regency_code, user=current_user
+    )
+    return [item for _plugin, items in answers for item in items or ()]
+
+
 def init_app(app: Flask, admin: Admin) -> PluginRegistry:
     plugins = PluginRegistry()
     app.extensions["kimadmin_plugins"] = plugins
     plugins.load(app, admin)
+
+    app.jinja_env.globals["plugin_menu_items"] = plugin_menu_items
 
     @app.before_request
     def _gate_plugins() -> None:

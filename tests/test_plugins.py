@@ -91,9 +91,11 @@ def test_plugin_is_unreachable_where_disabled_and_works_where_enabled(plugin_app
 
     assert on.get("/admin/good-plugin-page/").status_code == 200
     assert on.get("/good-plugin/ping").get_json() == {"pong": True}
-    assert "/admin/good-plugin-page/" in on.get("/admin/").get_data(as_text=True)  # in the menu
+    on_home, off_home = on.get("/admin/").get_data(as_text=True), off.get("/admin/").get_data(as_text=True)
+    assert "/admin/good-plugin-page/" in on_home  # its screen in the menu
+    assert "Good plugin help" in on_home  # and its extra menu link (kimadmin_menu_items)
     assert assert_plugin_unreachable(plugin_app, off, "good_plugin") >= 2
-    assert "/admin/good-plugin-page/" not in off.get("/admin/").get_data(as_text=True)
+    assert "/admin/good-plugin-page/" not in off_home and "Good plugin help" not in off_home
 
 
 def test_disabling_keeps_data_and_enabling_again_restores_access(plugin_app, plugins, wonosobo, db_session):

@@ -6,7 +6,7 @@ import click
 from flask import Blueprint, jsonify
 from flask_admin import BaseView, expose
 
-from kimadmin.plugin_api import DashboardWidget, Manifest, hookimpl, lazy_gettext
+from kimadmin.plugin_api import DashboardWidget, Manifest, MenuItem, hookimpl, lazy_gettext
 
 manifest = Manifest(
     name="good_plugin",
@@ -49,6 +49,11 @@ def kimadmin_permissions():  # type: ignore[no-untyped-def]
 @hookimpl
 def kimadmin_dashboard_widgets(regency, user):  # type: ignore[no-untyped-def]
     return [DashboardWidget(title="Good widget", template="good_plugin_widget.html")]
+
+
+@hookimpl
+def kimadmin_menu_items(regency, user):  # type: ignore[no-untyped-def]
+    return [MenuItem(label="Good plugin help", url="/good-plugin/ping")]
 
 
 @hookimpl
