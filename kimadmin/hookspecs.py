@@ -58,7 +58,12 @@ class MenuItem:
 
 @dataclass(frozen=True)
 class DashboardWidget:
-    """A dashboard card: a template rendered with ``context``, placed by ``order`` (smaller first)."""
+    """A dashboard card: a template rendered with ``context``, placed by ``order`` (smaller first).
+
+    The core's own sections are cards of the same hook: key figures 10, needs attention 20,
+    regional breakdown 30, charts 40; a plugin's default 100 puts it after them. A card with an
+    empty ``title`` is drawn as its template renders it (no frame, no heading added).
+    """
 
     title: Any
     template: str

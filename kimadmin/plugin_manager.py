@@ -113,6 +113,9 @@ class PluginRegistry:
             if (allow is not None and name not in allow) or name in blocked:
                 record.status, record.reason = "blocked", "KIMADMIN_PLUGINS / KIMADMIN_DISABLED_PLUGINS"
                 continue
+            if name == CORE:
+                self._fail(record, f"{CORE!r} is reserved for KIM Admin's own hook answers", strict)
+                continue
             try:
                 record.module = loader()
                 record.manifest = _manifest_of(record.module, name)
@@ -197,14 +200,15 @@ class PluginRegistry:
         return None
 
     def call(self, hook: str, plugins: Iterable[str], **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call ``hook`` of each of ``plugins`` (in load order) separately; a failing one is skipped."""
+        """Call ``hook`` of the core (always, first) and of each of ``plugins`` (in load order)
+        separately; a failing plugin is skipped."""
         wanted = set(plugins)
+        names = [CORE, *(record.name for record in self.active() if record.name in wanted)]
         results = []
-        for record in self.active():
-            if record.name in wanted:
-                result = self.call_one(record.name, hook, **kwargs)
-                if result is not None:
-                    results.append((record.name, result))
+        for name in names:
+            result = self.call_one(name, hook, **kwargs)
+            if result is not None:
+                results.append((name, result))
         return results
 
 
@@ -317,6 +321,10 @@ def plugin_menu_items() -> list[Any]:
 def init_app(app: Flask, admin: Admin) -> PluginRegistry:
     plugins = PluginRegistry()
     app.extensions["kimadmin_plugins"] = plugins
+    from .admin.home import CoreWidgets
+
+    # The core answers some hooks itself (its dashboard cards), under the name "core".
+    plugins.pm.register(CoreWidgets(), name=CORE)
     plugins.load(app, admin)
 
     app.jinja_env.globals["plugin_menu_items"] = plugin_menu_items

@@ -627,14 +627,16 @@ def test_the_charts_are_drawn_by_the_vendored_chartjs_without_a_cdn(make_client,
 
 
 class FakePlugins:
-    """Stands in for the plugin registry: one plugin answering the dashboard hook (and no other)."""
+    """Wraps the plugin registry: the core answers as usual, plus one plugin answering the
+    dashboard hook (and no other)."""
 
-    def __init__(self, widgets):
-        self.widgets, self.calls = widgets, []
+    def __init__(self, real, widgets):
+        self.real, self.widgets, self.calls = real, widgets, []
 
     def call(self, hook, plugins, **kwargs):
         self.calls.append((hook, set(plugins), kwargs["regency"]))
-        return [("fake_plugin", self.widgets)] if hook == "kimadmin_dashboard_widgets" else []
+        answers = self.real.call(hook, (), **kwargs)  # no plugin enabled: the core's own answers
+        return answers + [("fake_plugin", self.widgets)] if hook == "kimadmin_dashboard_widgets" else answers
 
 
 def test_plugin_cards_are_shown_and_a_failing_one_does_not_blank_the_page(app, make_client, karanganyar, monkeypatch):
@@ -642,11 +644,12 @@ def test_plugin_cards_are_shown_and_a_failing_one_does_not_blank_the_page(app, m
     from kimadmin.plugin_api import DashboardWidget
 
     fake = FakePlugins(
+        app.extensions["kimadmin_plugins"],
         [
             DashboardWidget(title="Broken card", template="fake_plugin/missing.html", order=1),
             # Any template of ours renders: the one listing plugin cards, with none inside.
             DashboardWidget(title="Festival card", template="admin/dashboard/_widgets.html", context={"widgets": []}),
-        ]
+        ],
     )
     monkeypatch.setitem(app.extensions, "kimadmin_plugins", fake)
     monkeypatch.setattr(plugin_manager, "enabled_plugins", lambda: frozenset({"fake_plugin"}))
@@ -659,3 +662,32 @@ def test_plugin_cards_are_shown_and_a_failing_one_does_not_blank_the_page(app, m
     widget_calls = [call for call in fake.calls if call[0] == "kimadmin_dashboard_widgets"]
     assert widget_calls == [("kimadmin_dashboard_widgets", {"fake_plugin"}, "33.13")]
     assert figure(page, "kim-total") == 0
+
+
+def test_core_sections_are_cards_of_the_same_hook_and_plugins_place_theirs_between(
+    app, make_client, karanganyar, monkeypatch
+):
+    """The core's key figures, attention, breakdown and charts come through
+    ``kimadmin_dashboard_widgets`` (orders 10-40), so a plugin card of order 15 sits between the
+    key figures and the attention block."""
+    from kimadmin import plugin_manager
+    from kimadmin.plugin_api import DashboardWidget
+
+    fake = FakePlugins(
+        app.extensions["kimadmin_plugins"],
+        [
+            DashboardWidget(
+                title="Between card", template="admin/dashboard/_widgets.html", context={"widgets": []}, order=15
+            )
+        ],
+    )
+    monkeypatch.setitem(app.extensions, "kimadmin_plugins", fake)
+    monkeypatch.setattr(plugin_manager, "enabled_plugins", lambda: frozenset({"fake_plugin"}))
+
+    page = make_client(karanganyar.admin).get("/admin/").get_data(as_text=True)
+
+    key_figures, between, attention = (
+        page.index(marker) for marker in ("kim-card-kim-total", "Between card", 'id="attention-title"')
+    )
+    assert key_figures < between < attention
+    assert 'id="chart-activities' in page and 'id="coverage' in page

@@ -76,6 +76,12 @@ def test_strict_mode_makes_a_broken_plugin_fatal(app):
         make_app(app, strict=True)
 
 
+def test_the_name_core_is_reserved_for_the_hosts_own_hook_answers(app):
+    extra = "core:tests.plugin_fixtures.good_plugin"
+    registry = make_app(app, KIMADMIN_EXTRA_PLUGINS=extra).extensions["kimadmin_plugins"]
+    assert registry.records["core"].status == "failed" and "reserved" in registry.records["core"].reason
+
+
 def test_kill_switch_and_allow_list(app):
     blocked = make_app(app, KIMADMIN_DISABLED_PLUGINS="good_plugin").extensions["kimadmin_plugins"]
     assert blocked.records["good_plugin"].status == "blocked"

@@ -9,11 +9,13 @@ charts' data, which the template renders as JSON data blocks for ``static/js/das
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, g, has_request_context, redirect, render_template, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
@@ -23,6 +25,7 @@ from markupsafe import Markup
 
 from .. import dashboard
 from ..extensions import db
+from ..hookspecs import DashboardWidget, hookimpl
 from ..models.choices import ART_FORMS, AWARD_LEVELS, KIM_STATUSES
 from ..tenancy import current_scope
 
@@ -53,17 +56,28 @@ class ListLinks:
         supported = getattr(view, "url_filters", {})
         for name, value in filters.items():
             build = supported.get(name)
-            if build is None:
-                return None
-            try:
-                build(str(value))
-            except (TypeError, ValueError, LookupError):
+            if build is None or not _filter_accepts(build, str(value)):
                 return None
         return url_for(f"{endpoint}.index_view", **filters)
 
     def record(self, endpoint: str, record_id: int) -> str | None:
         view = self._view(endpoint)
         return None if view is None else url_for(f"{endpoint}.details_view", id=record_id)
+
+
+@lru_cache(maxsize=4096)
+def _filter_accepts(build: Callable[[str], Any], value: str) -> bool:
+    """Whether a list's named filter understands ``value``.
+
+    Cached per process: a filter's verdict depends only on the value (never on the user or the
+    day), and building the criterion just to check it cost half of the dashboard's time (about
+    a hundred links per page).
+    """
+    try:
+        build(value)
+    except (TypeError, ValueError, LookupError):
+        return False
+    return True
 
 
 @dataclass
@@ -89,7 +103,8 @@ class TermRow:
 
 @dataclass
 class Widget:
-    """A plugin's dashboard card, already rendered (a failing plugin is left out, not the page)."""
+    """A dashboard card (the core's or a plugin's), already rendered; a failing one is left out,
+    not the page. Without a title the card's template draws its own frame and heading."""
 
     title: Any
     html: Markup
@@ -114,8 +129,41 @@ class HomeView(AdminIndexView):
 
     @expose("/")
     def index(self) -> str:
-        page = DashboardPage(ListLinks(self.admin._views), date.today())
-        return self.render("admin/home.html", page=page, widgets=plugin_widgets())
+        widgets = dashboard_widgets()
+        return self.render("admin/home.html", page=dashboard_page(), widgets=widgets)
+
+
+def dashboard_page() -> DashboardPage:
+    """The figures of the current request's dashboard, computed once (the core's cards and the
+    page's chart data both read them)."""
+    page = g.get("_dashboard_page")
+    if page is None:
+        page = g._dashboard_page = DashboardPage(ListLinks(current_app.extensions["admin"][0]._views), date.today())
+    return page
+
+
+class CoreWidgets:
+    """The core's own dashboard cards, answered through ``kimadmin_dashboard_widgets`` like a
+    plugin's, so plugins can place theirs between them by ``order`` (10, 20, 30, 40 here; a
+    plugin's default is 100). Each section draws its own heading, hence the empty titles."""
+
+    SECTIONS = (
+        (10, "admin/dashboard/_cards.html", lambda page: page.cards),
+        (20, "admin/dashboard/_attention.html", lambda page: page.attention or page.idle),
+        (30, "admin/dashboard/_breakdown.html", lambda page: page.breakdown),
+        (40, "admin/dashboard/_charts.html", lambda page: page.months or page.awards or page.art_forms is not None),
+    )
+
+    @hookimpl
+    def kimadmin_dashboard_widgets(self, regency: str | None, user: Any) -> list[DashboardWidget]:
+        if not (has_request_context() and current_user.is_authenticated):
+            return []  # the figures are the signed-in user's scope
+        page = dashboard_page()
+        return [
+            DashboardWidget(title="", template=template, context={"page": page}, order=order, width=12)
+            for order, template, shown in self.SECTIONS
+            if shown(page)
+        ]
 
 
 class DashboardPage:
@@ -344,8 +392,9 @@ class DashboardPage:
         }
 
 
-def plugin_widgets() -> list[Widget]:
-    """Cards of the plugins enabled for this user (``kimadmin_dashboard_widgets``), in their order.
+def dashboard_widgets() -> list[Widget]:
+    """The dashboard's cards (``kimadmin_dashboard_widgets`` of the core and of the plugins enabled
+    for this user), in their order.
 
     Each card is rendered on its own: a plugin whose hook or template fails is logged and
     skipped, so one plugin's bug does not blank the dashboard.
