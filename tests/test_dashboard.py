@@ -636,7 +636,7 @@ class FakePlugins:
     def call(self, hook, plugins, **kwargs):
         self.calls.append((hook, set(plugins), kwargs["regency"]))
         answers = self.real.call(hook, (), **kwargs)  # no plugin enabled: the core's own answers
-        return answers + [("fake_plugin", self.widgets)] if hook == "kimadmin_dashboard_widgets" else answers
+        return [*answers, ("fake_plugin", self.widgets)] if hook == "kimadmin_dashboard_widgets" else answers
 
 
 def test_plugin_cards_are_shown_and_a_failing_one_does_not_blank_the_page(app, make_client, karanganyar, monkeypatch):
