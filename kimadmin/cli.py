@@ -163,6 +163,28 @@ def demo_command(allow_production: bool) -> None:
             click.echo("  " + "  ".join("-" * width for width in widths))
 
 
+@kim.command("encryption-key")
+@click.option("--new", "generate", is_flag=True, help="Print a new random key instead.")
+def encryption_key_command(generate: bool) -> None:
+    """Print the key that encrypts TOTP secrets (derived from SECRET_KEY unless configured).
+
+    Before rotating SECRET_KEY, put this key in KIMADMIN_ENCRYPTION_KEYS (after a new one made
+    with --new): the first key encrypts, every listed key still decrypts.
+    """
+    from cryptography.fernet import Fernet
+    from flask import current_app
+
+    from .crypto import derived_key
+
+    if generate:
+        click.echo(Fernet.generate_key().decode())
+        return
+    configured = current_app.config.get("KIMADMIN_ENCRYPTION_KEYS")
+    click.echo(
+        configured.split(",")[0].strip() if configured else derived_key(current_app.config["SECRET_KEY"]).decode()
+    )
+
+
 def init_app(app: Flask) -> None:
     from .plugin_cli import register as register_plugin_commands
 

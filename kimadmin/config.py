@@ -84,6 +84,8 @@ def load_config(instance_dir: str | Path, overrides: dict[str, Any] | None = Non
         ),
         "KIMADMIN_SESSION_IDLE_MINUTES": int(os.environ.get("KIMADMIN_SESSION_IDLE_MINUTES", 30)),
         "KIMADMIN_REAUTH_MINUTES": int(os.environ.get("KIMADMIN_REAUTH_MINUTES", 15)),
+        # Keys that encrypt TOTP secrets at rest (kimadmin/crypto.py); empty: derived from SECRET_KEY.
+        "KIMADMIN_ENCRYPTION_KEYS": os.environ.get("KIMADMIN_ENCRYPTION_KEYS", ""),
         # Plugins: an allow-list (empty = every installed plugin), a kill switch, and strict loading
         # (a plugin that fails to load stops the app instead of being skipped).
         "KIMADMIN_PLUGINS": os.environ.get("KIMADMIN_PLUGINS"),

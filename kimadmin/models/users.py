@@ -9,6 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.permissions import ROLE_BY_NAME
+from ..crypto import EncryptedString
 from ..extensions import db
 from ..tenancy import NOBODY, Scope, ScopedByRegency
 from .mixins import utcnow
@@ -73,8 +74,9 @@ class User(UserMixin, ScopedByRegency, db.Model):
     # Part of the session's user id: raising it ends every session of the user (see get_id).
     session_version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
     # TOTP (RFC 6238): the secret is stored while enrolment is pending, totp_enabled once confirmed;
-    # totp_last_step refuses a code that was already used (replay).
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # totp_last_step refuses a code that was already used (replay). The secret is stored
+    # encrypted (kimadmin/crypto.py): a copy of the database alone cannot produce codes.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString(255))
     totp_enabled: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 

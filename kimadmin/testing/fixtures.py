@@ -208,3 +208,30 @@ def fake_clock(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     limiter_of(app).reset()
     yield fake
     limiter_of(app).reset()
+
+
+LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def scratch_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of each kind, for tests that run migrations up and down (never the shared
+    test database): a file for SQLite; for PostgreSQL a database created next to the test
+    database (on a SQLite run, on the machine's PostgreSQL, which CI has) and dropped after."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    import uuid
+
+    test_url = os.environ.get("TEST_DATABASE_URL", "")
+    server = sa.make_url(test_url if test_url.startswith("postgresql") else LOCAL_POSTGRES)
+    name = f"{server.database}_scratch_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

@@ -6,9 +6,6 @@ database for PostgreSQL), never the shared test database.
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,7 +24,6 @@ TABLES = {
     "film_festival_juror",
     "film_festival_score",
 }
-LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 VERSIONS = Path(__file__).resolve().parents[1] / "migrations" / "versions"
 
 
@@ -43,24 +39,9 @@ def scratch_app(app, url):
     )
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def scratch_url(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'scratch.db'}"
-        return
-    # Also on a SQLite run: the machine's PostgreSQL (CI has it) hosts the scratch database.
-    test_url = os.environ.get("TEST_DATABASE_URL", "")
-    server = sa.make_url(test_url if test_url.startswith("postgresql") else LOCAL_POSTGRES)
-    name = f"{server.database}_ff_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+@pytest.fixture
+def scratch_url(scratch_database_url: str) -> str:
+    return scratch_database_url  # the kit's empty SQLite / PostgreSQL database
 
 
 def tables_and_heads():
@@ -78,17 +59,17 @@ def test_the_branch_upgrades_and_downgrades_alone(app, scratch_url):
             upgrade(revision="heads")
             names, heads = tables_and_heads()
             assert names >= TABLES
-            assert heads == {"film_festival_0001"}  # 0004 is its dependency, so not a head of its own
+            assert "film_festival_0001" in heads and "0004" not in heads  # 0004 is its dependency
 
             downgrade(revision="film_festival@base")
             names, heads = tables_and_heads()
             assert not TABLES & names
             assert {"kim", "award", "plugin_activation"} <= names  # the core is untouched
-            assert heads == {"0004"}
+            assert "film_festival_0001" not in heads and heads  # the core (and other plugins) stay
 
             upgrade(revision="heads")  # and back again
             names, heads = tables_and_heads()
-            assert names >= TABLES and heads == {"film_festival_0001"}
+            assert names >= TABLES and "film_festival_0001" in heads
         finally:
             db.session.remove()
             db.engine.dispose()
