@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import sys
 import time
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
@@ -185,8 +186,57 @@ def encryption_key_command(generate: bool) -> None:
     )
 
 
+@kim.command("backup")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Archive to write (default: instance/backups/kimadmin-<date>-<time>.tar.gz).",
+)
+def backup_command(output: Path | None) -> None:
+    """Back up the database (pg_dump, or SQLite's backup API) and the uploads in one archive."""
+    from flask import current_app
+
+    from .backup import BackupError, make_backup
+
+    output = output or Path(current_app.instance_path) / "backups" / f"kimadmin-{time.strftime('%Y%m%d-%H%M%S')}.tar.gz"
+    try:
+        written = make_backup(
+            current_app.config["SQLALCHEMY_DATABASE_URI"], Path(current_app.config["KIMADMIN_UPLOAD_DIR"]), output
+        )
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written: {written} ({written.stat().st_size:,} bytes)")
+
+
+@kim.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirm: the database and uploads are replaced by the backup's.")
+def restore_command(archive: Path, yes: bool) -> None:
+    """Replace the database and the uploads with a backup (stop the app first).
+
+    The database is restored in one transaction: if it fails, nothing changed.
+    """
+    from flask import current_app
+
+    from .backup import BackupError, restore_backup
+
+    if not yes:
+        raise click.ClickException("Restoring replaces all data with the backup's. Run again with --yes to confirm.")
+    db.engine.dispose()  # no pooled connection of ours holds a lock on what is dropped
+    try:
+        manifest = restore_backup(
+            archive, current_app.config["SQLALCHEMY_DATABASE_URI"], Path(current_app.config["KIMADMIN_UPLOAD_DIR"])
+        )
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored the backup of {manifest['created_at']}. Next: flask db upgrade (to the code's heads).")
+
+
 def init_app(app: Flask) -> None:
     from .plugin_cli import register as register_plugin_commands
 
     register_plugin_commands(app, kim)
+    from .imports.cli import import_command
+
+    kim.add_command(import_command)
     app.cli.add_command(kim)

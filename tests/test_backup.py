@@ -1,0 +1,123 @@
+"""``flask kim backup`` / ``flask kim restore``: a round trip on SQLite and PostgreSQL, with uploads;
+a broken backup changes nothing; a restore needs ``--yes``."""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from kimadmin import create_app
+from kimadmin.extensions import db
+
+
+@pytest.fixture
+def scratch(app, scratch_database_url, tmp_path):
+    flask_app = create_app(
+        {
+            "KIMADMIN_ENV": "testing",
+            "TESTING": True,
+            "SECRET_KEY": "backup",
+            "SQLALCHEMY_DATABASE_URI": scratch_database_url,
+            "KIMADMIN_UPLOAD_DIR": str(tmp_path / "uploads"),
+            "KIMADMIN_DISABLED_PLUGINS": app.config.get("KIMADMIN_DISABLED_PLUGINS"),
+        }
+    )
+    with flask_app.app_context():
+        upgrade(revision="heads")
+        _sql("INSERT INTO role (name, rank, scope_level) VALUES ('operator', 1, 'regency')")
+        _add_user(1, "kept@example.com")
+        yield flask_app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _sql(statement: str, **params) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(statement), params)
+
+
+def _add_user(user_id: int, email: str) -> None:
+    _sql(
+        "INSERT INTO user_account (id, email, full_name, password_hash, role_name, active, created_at,"
+        " must_change_password, failed_login_count, session_version, totp_enabled)"
+        " VALUES (:id, :email, 'X', 'x', 'operator', true, CURRENT_TIMESTAMP, false, 0, 1, false)",
+        id=user_id,
+        email=email,
+    )
+
+
+def _emails() -> list[str]:
+    with db.engine.connect() as conn:
+        return list(conn.execute(sa.text("SELECT email FROM user_account ORDER BY id")).scalars())
+
+
+def _files(folder) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_backup_and_restore_bring_back_the_database_and_the_uploads(scratch, tmp_path):
+    uploads = tmp_path / "uploads"
+    (uploads / "decrees").mkdir(parents=True)
+    (uploads / "decrees" / "sk-1.pdf").write_bytes(b"%PDF-1.4 original")
+    archive = tmp_path / "backups" / "nightly.tar.gz"
+    cli = scratch.test_cli_runner()
+
+    made = cli.invoke(args=["kim", "backup", "--output", str(archive)])
+    assert made.exit_code == 0, made.output
+    assert archive.exists() and not archive.with_name(archive.name + ".partial").exists()
+
+    # A bad day: a user deleted, another added, the PDF overwritten and a stray file written.
+    _sql("DELETE FROM user_account WHERE id = 1")
+    _add_user(2, "added-later@example.com")
+    (uploads / "decrees" / "sk-1.pdf").write_bytes(b"%PDF-1.4 damaged")
+    (uploads / "stray.pdf").write_bytes(b"stray")
+
+    refused = cli.invoke(args=["kim", "restore", str(archive)])
+    assert refused.exit_code != 0 and "--yes" in refused.output
+    assert _emails() == ["added-later@example.com"]  # nothing touched without confirmation
+
+    restored = cli.invoke(args=["kim", "restore", str(archive), "--yes"])
+    assert restored.exit_code == 0, restored.output
+    assert _emails() == ["kept@example.com"]
+    assert _files(uploads) == {"decrees/sk-1.pdf": b"%PDF-1.4 original"}
+
+
+def test_a_broken_backup_changes_nothing(scratch, tmp_path):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "kept.pdf").write_bytes(b"kept")
+    backend = sa.make_url(scratch.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+    member = "database.dump" if backend == "postgresql" else "database.sqlite3"
+    broken = tmp_path / "broken.tar.gz"
+    with tarfile.open(broken, "w:gz") as archive:
+        for name, data in {
+            "manifest.json": json.dumps({"format": 1, "created_at": "x", "database": member, "backend": backend}),
+            member: "this is not a database dump",
+        }.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data.encode())
+            archive.addfile(info, io.BytesIO(data.encode()))
+
+    result = scratch.test_cli_runner().invoke(args=["kim", "restore", str(broken), "--yes"])
+
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert _emails() == ["kept@example.com"]
+    assert _files(uploads) == {"kept.pdf": b"kept"}
+
+
+def test_an_archive_with_paths_outside_is_refused(scratch, tmp_path):
+    evil = tmp_path / "evil.tar.gz"
+    with tarfile.open(evil, "w:gz") as archive:
+        info = tarfile.TarInfo("../../escaped.txt")
+        info.size = 1
+        archive.addfile(info, io.BytesIO(b"x"))
+
+    result = scratch.test_cli_runner().invoke(args=["kim", "restore", str(evil), "--yes"])
+
+    assert result.exit_code != 0 and "not a KIM Admin backup" in result.output
+    assert not (tmp_path.parent / "escaped.txt").exists()
