@@ -236,7 +236,4 @@ def init_app(app: Flask) -> None:
     from .plugin_cli import register as register_plugin_commands
 
     register_plugin_commands(app, kim)
-    from .imports.cli import import_command
-
-    kim.add_command(import_command)
     app.cli.add_command(kim)
