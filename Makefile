@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export KIMADMIN_ENV ?= development
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run demo test lint format bench load e2e translations extract-messages browser setup clean
+.PHONY: run demo test lint format bench load e2e translations extract-messages browser setup clean plugin-revision
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,14 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+# The example external plugin is installed like any pip-installed plugin (non-editable): the
+# tests find it through its entry point. Changing its files reinstalls it.
+HELLO_PLUGIN := examples/kimadmin-hello-plugin
+HELLO_FILES  := $(shell find $(HELLO_PLUGIN) -type f -not -path '*/__pycache__/*' 2>/dev/null)
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(HELLO_FILES) | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --force-reinstall --no-deps ./$(HELLO_PLUGIN)
 	touch $@ $(VENV)/.runtime
 
 ## translations: compile the .po catalogues (the .mo files are build output)
@@ -53,6 +59,11 @@ test: $(VENV)/.dev translations browser
 
 e2e: $(VENV)/.dev translations browser
 	KIMADMIN_ENV=testing $(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+## plugin-revision: next Alembic revision of a plugin's own branch, e.g. make plugin-revision PLUGIN=hello_world MSG="add place"
+plugin-revision: $(VENV)/.runtime
+	@test -n "$(PLUGIN)" -a -n "$(MSG)" || { echo 'usage: make plugin-revision PLUGIN=<id> MSG="what changed"' >&2; exit 2; }
+	$(FLASK) kim plugins revision "$(PLUGIN)" -m "$(MSG)" --autogenerate
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

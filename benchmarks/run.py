@@ -12,9 +12,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script: ``python benchmarks/run.py``
     sys.path.insert(0, str(REPO))
 
-from benchmarks import regions_load  # noqa: E402
+from benchmarks import export_memory, regions_load  # noqa: E402
 
-BENCHMARKS = {"regions_load": regions_load.run}
+BENCHMARKS = {"regions_load": regions_load.run, "export_memory": export_memory.run}
 
 
 def main() -> int:

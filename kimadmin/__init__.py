@@ -44,11 +44,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     auth.init_app(app)
     tenancy.init_app(app, KimSession)
+    from . import trash
+
+    trash.init_app(app, KimSession)  # trashed rows are hidden everywhere
 
     from . import admin, cli, errors, plugin_manager
 
     admin_site = admin.init_app(app)
     plugin_manager.init_app(app, admin_site)
+
+    from . import audit
+
+    audit.init_app(app, admin_site)  # after every screen (core and plugins) is registered
     errors.init_app(app)
     cli.init_app(app)
 

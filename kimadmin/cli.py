@@ -137,7 +137,7 @@ def demo_command(allow_production: bool) -> None:
     # The demo users share a published password: never on a real installation by accident.
     if current_app.config["KIMADMIN_ENV"] == "production" and not allow_production:
         raise click.UsageError("Refusing to load demo data with KIMADMIN_ENV=production (see --allow-production).")
-    if not sa.inspect(db.engine).has_table("kim"):
+    if not sa.inspect(db.session.connection()).has_table("kim"):  # the session's own connection
         raise click.UsageError("The database has no tables yet: run `flask --app app kim setup` first.")
     started = time.perf_counter()
     try:
@@ -236,4 +236,7 @@ def init_app(app: Flask) -> None:
     from .plugin_cli import register as register_plugin_commands
 
     register_plugin_commands(app, kim)
+    from .imports.cli import import_command
+
+    kim.add_command(import_command)
     app.cli.add_command(kim)

@@ -11,6 +11,7 @@ from lokal import normalize_phone, parse_nik, partial_mask
 
 PHONE = "PHONE"
 NIK = "NIK"
+BIRTH_DATE = "BIRTH_DATE"  # masked whole
 
 
 def normalise_phone(value: str | None) -> str | None:

@@ -18,14 +18,18 @@ from .hookspecs import PLUGIN_API_VERSION, DashboardWidget, ExportColumn, Manife
 from .models.awards import Award
 from .models.choices import AWARD_LEVELS
 from .models.kim import Kim
+from .models.regions import District, Village
 from .models.users import User
+from .personal_data import PHONE, mask, normalise_phone
 from .tenancy import RegencyOwned, SharedOrScoped, TenantOwned, current_scope
 
 __all__ = [
     "AWARD_LEVELS",
+    "PHONE",
     "PLUGIN_API_VERSION",
     "Award",
     "DashboardWidget",
+    "District",
     "ExportColumn",
     "Kim",
     "Manifest",
@@ -36,6 +40,7 @@ __all__ = [
     "SharedOrScoped",
     "TenantOwned",
     "User",
+    "Village",
     "current_scope",
     "current_user",
     "data_permissions",
@@ -44,7 +49,9 @@ __all__ = [
     "hookimpl",
     "kim_picker",
     "lazy_gettext",
+    "mask",
     "neutralise_formula",
+    "normalise_phone",
 ]
 
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import has_request_context
 from flask_login import current_user
 
+from . import audit
 from .extensions import db
 from .models.mixins import utcnow
 from .models.plugins import PluginActivation
@@ -37,6 +38,7 @@ def set_enabled(plugin: str, regency_code: str, enabled: bool) -> bool:
     db.session.flush()
     hook = "kimadmin_on_enable" if enabled else "kimadmin_on_disable"
     registry().call_one(plugin, hook, strict=True, regency=regency_code)
+    audit.record_plugin_switch(plugin, regency_code, enabled)  # committed with the switch
     return True
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from kimadmin.audit import AuditEntry
 from kimadmin.extensions import db
 from kimadmin.models import (
     Activity,
     ActivityParticipant,
+    AuthEvent,
     Award,
     Board,
     BoardMember,
@@ -21,6 +23,7 @@ from kimadmin.models import (
     Decree,
     FkMetraGroup,
     FkMetraPerformance,
+    ImportBatch,
     Kim,
     MediaChannel,
     MonevAssessment,
@@ -48,6 +51,7 @@ from kimadmin.testing.factories import (
     first_village,
     minimal_pdf,
 )
+from kimadmin.trash.service import move_to_trash
 
 SECRET_KIM = "KIM Rahasia Karanganyar"
 SECRET_PDF = "SK rahasia karanganyar"
@@ -58,6 +62,14 @@ OBJECT_ENDPOINTS = {"details_view", "edit_view", "delete_view", "ajax_update", "
 COLLECTION_ENDPOINTS = {"index_view", "export", "ajax_lookup", "create_view"}
 # The Modules screen (plugin switches): a regency admin switches modules for their own regency only.
 PLUGIN_SCREEN_ENDPOINTS = {"index", "confirm", "toggle"}
+# The Import screen (kimadmin.imports): its history detail is probed as details_view (an object).
+IMPORT_SCREEN_ENDPOINTS = {"index", "template", "upload", "preview", "confirm", "history"}
+# The year-end report (kimadmin.reports): the download is probed with the other regency's code.
+REPORT_SCREEN_ENDPOINTS = {"index", "download"}
+# The Trash (kimadmin.trash): the other regency's batch is confirmed, restored and purged by id.
+TRASH_SCREEN_ENDPOINTS = {"index", "confirm", "restore_view", "purge_view"}
+# The audit (kimadmin.audit): a record's history is probed with the record of a Karanganyar entry.
+AUDIT_SCREEN_ENDPOINTS = {"history_view"}
 
 
 @pytest.fixture
@@ -77,7 +89,22 @@ def target(db_session, karanganyar, app, tmp_path, monkeypatch):
     activity = ActivityFactory(title="Kegiatan Rahasia")
     ActivityParticipantFactory(activity=activity, kim=kim)
     visit = ActivityFactory(kind="studi_tiru", title="Studi Tiru Rahasia", direction="masuk", partner_agency="Mitra")
+    batch = ImportBatch(kind="kim", file_name="impor-rahasia.xlsx", regency_code="33.13", source="cli")
+    db.session.add(batch)
+    db.session.flush()
+    trashed = move_to_trash(KimFactory(name="KIM Rahasia Terhapus", regency="33.13"))
+    entry = AuditEntry(
+        user_label="Pejabat Rahasia", action="update", object_type="kim", object_id=str(kim.id), regency_code="33.13"
+    )
+    journal = AuthEvent(outcome="login_ok", email_masked="r***@rahasia.example", regency_code="33.13")
+    db.session.add_all([entry, journal])
+    db.session.flush()
     return {
+        "audit_entry": (entry.id, "Pejabat Rahasia"),
+        "auth_event": (journal.id, "r***@rahasia.example"),
+        "trash": (trashed.id, "KIM Rahasia Terhapus"),
+        "imports": (batch.id, "impor-rahasia.xlsx"),
+        "yearend_report": ("33.13", SECRET_KIM),
         "kim": (kim.id, SECRET_KIM),
         "plugins": ("33.13", SECRET_KIM),
         "user": (user.id, user.email),
@@ -207,12 +234,23 @@ def probe(client, rule, method, object_id, names=("village", "regency", "provinc
         return responses
     if method == "delete_view":
         return [client.post_form(url, {"id": object_id})]
+    if method == "history_view":  # the history of the record a Karanganyar audit entry is about
+        entry = db.session.get(AuditEntry, object_id)
+        return [client.get(url.replace("<object_type>", entry.object_type).replace("<object_id>", entry.object_id))]
     if method == "ajax_update":
         return [client.post_form(url, {"list_form_pk": object_id, "name": "diretas"})]
     if method == "action_view":
         return [client.post_form(url, {"action": "delete", "rowid": object_id})]
     if method == "ajax_lookup":
         return [client.get(f"{url}?name={name}&query=") for name in names]
+    if rule.endpoint.startswith("imports.") and "POST" in rule.methods:  # upload, confirm
+        return [client.post_form(url, {"token": object_id, "kind": "kim", "regency": "33.13"})]
+    if rule.endpoint.startswith("trash."):  # the other regency's trash batch: 404 (403 without the right)
+        if "POST" in rule.methods:
+            return [client.post_form(url, {"id": object_id})]
+        return [client.get(f"{url}?id={object_id}&action={action}") for action in ("restore", "purge")]
+    if method == "download":  # the year-end report of the other regency: 404
+        return [client.get(f"{url}?regency={object_id}&year=2024")]
     if method == "toggle":  # aim the switch at the other regency: it must never be switched
         return [
             client.post_form(url, {"plugin": name, "action": "enable", "regency": object_id})
@@ -236,12 +274,16 @@ def test_wonosobo_users_reach_no_karanganyar_object(app, make_client, wonosobo, 
     for view, method, rule in admin_endpoints(app):
         assert view in target, f"no probe target for admin view {view!r}: add one"
         probes = OBJECT_ENDPOINTS | COLLECTION_ENDPOINTS | (PLUGIN_SCREEN_ENDPOINTS if view == "plugins" else set())
+        probes |= IMPORT_SCREEN_ENDPOINTS if view == "imports" else set()
+        probes |= REPORT_SCREEN_ENDPOINTS if view == "yearend_report" else set()
+        probes |= TRASH_SCREEN_ENDPOINTS if view == "trash" else set()
+        probes |= AUDIT_SCREEN_ENDPOINTS if view == "audit_entry" else set()
         assert method in probes, f"unprobed endpoint {view}.{method}"
         object_id, secret = target[view]
         for response in probe(client, rule, method, object_id, loader_names(app, view), forged):
             body = response.get_data(as_text=True)
             where = f"{role}: {view}.{method} -> {response.status_code}"
-            if method in OBJECT_ENDPOINTS:
+            if method in OBJECT_ENDPOINTS | AUDIT_SCREEN_ENDPOINTS or (view == "trash" and method != "index"):
                 assert response.status_code in (403, 404), where
             else:
                 assert response.status_code in (200, 302, 403, 404), where

@@ -355,7 +355,7 @@ def test_confirming_deletes_the_kim_with_its_records(make_client, karanganyar):
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/admin/kim/")  # not back to the page that is gone
     db.session.expire_all()
-    assert db.session.get(Kim, kim_id) is None
+    assert db.session.scalar(sa.select(Kim).where(Kim.id == kim_id)) is None  # in the trash: out of every query
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Award).where(Award.kim_id == kim_id)) == 0
 
 
@@ -367,7 +367,7 @@ def test_a_kim_without_records_is_deleted_at_once(make_client, karanganyar):
 
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.get(Kim, kim_id) is None
+    assert db.session.scalar(sa.select(Kim).where(Kim.id == kim_id)) is None  # in the trash
 
 
 def test_bulk_delete_refuses_kim_with_records_and_deletes_nothing(make_client, karanganyar):
@@ -620,7 +620,7 @@ def test_the_export_follows_the_named_filters_and_leaves_out_the_contact_phone(m
     assert expired_on in body  # KIM C's last board term end
 
 
-def test_deleting_a_kim_removes_its_decree_pdfs_too(app, make_client, karanganyar):
+def test_deleting_a_kim_keeps_its_decree_pdfs_for_the_trash(app, make_client, karanganyar):
     from kimadmin.uploads import upload_dir
 
     kim = KimFactory(name="KIM Manteb", regency="33.13")
@@ -648,6 +648,6 @@ def test_deleting_a_kim_removes_its_decree_pdfs_too(app, make_client, karanganya
         client.post_form("/admin/kim/delete/", {"id": kim.id, "confirm": "yes"})
 
         assert "/admin/decree/pdf/?id=" in page  # the SK's PDF is one click away on the KIM page
-        assert not stored.exists()
+        assert stored.exists()  # the KIM is in the trash, restorable: its files go only when purged
     finally:
         stored.unlink(missing_ok=True)

@@ -205,16 +205,19 @@ def test_a_failed_replacement_keeps_the_old_file(officer, kim, upload_dir, db_se
     assert stored_files(upload_dir) == [decree.pdf_path]
 
 
-def test_deleting_a_decree_removes_its_file(make_client, karanganyar, kim, upload_dir, db_session):
+def test_deleting_a_decree_keeps_its_file_until_the_trash_is_purged(
+    make_client, karanganyar, kim, upload_dir, db_session
+):
     client = make_client(karanganyar.admin)
     client.post_form("/admin/decree/new/", decree_form(kim, minimal_pdf()))
     decree = decree_of(db_session)
+    stored = decree.pdf_path
 
     response = client.post_form("/admin/decree/delete/", {"id": decree.id})
 
     assert response.status_code == 302
-    assert decree_of(db_session) is None
-    assert stored_files(upload_dir) == []
+    assert decree_of(db_session) is None  # in the trash: out of every query
+    assert stored_files(upload_dir) == [stored]  # restorable, so the file stays (tests/test_trash.py: purge)
 
 
 # --- serving ---------------------------------------------------------------------------------------------

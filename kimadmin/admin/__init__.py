@@ -8,9 +8,11 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from ..i18n import TRANSLATIONS_DIR
+from ..imports.views import import_view
 from ..models.kim import Kim
 from ..models.users import User
 from ..security import csp_nonce
+from ..trash.views import trash_view
 from .domain_screens import DOMAIN_VIEWS, SETTINGS_VIEWS
 from .home import HomeView
 from .kim import KimView
@@ -39,4 +41,11 @@ def init_app(app: Flask) -> Admin:
     for view_class, model, label, endpoint in SETTINGS_VIEWS:
         admin.add_view(view_class(model, name=label, endpoint=endpoint, category=_l("Settings")))
     admin.add_view(plugins_view())
+    admin.add_view(import_view())
+    from ..reports import YearEndReportView  # imported here: reports -> exports -> admin.base
+
+    admin.add_view(
+        YearEndReportView(name=_l("Year-end report"), endpoint="yearend_report", url="/admin/reports/year-end")
+    )
+    admin.add_view(trash_view())
     return admin

@@ -17,16 +17,14 @@ Flask-Admin's own paths cannot route around it or around permissions:
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, g, has_request_context, redirect, request, stream_with_context, url_for
+from flask import Response, abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
@@ -39,14 +37,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from werkzeug.utils import secure_filename
 from wtforms import ValidationError
 from wtforms.validators import Optional
 
+from .. import concurrency
 from ..extensions import db
 from ..models.regions import Regency
 from ..personal_data import NIK, PHONE, mask, nik_errors, normalise_phone
 from ..tenancy import RegencyOwned, ScopedByRegency, SharedOrScoped, TenantViolation, current_scope
+from ..trash.columns import Trashable
 from .forms import KimBaseForm
 
 log = logging.getLogger(__name__)
@@ -247,6 +246,9 @@ class ScopedModelView(ModelView):
     url_filters: ClassVar[dict[str, Callable[[str], Any]]] = {}
     url_filter_labels: ClassVar[dict[str, Any]] = {}
     list_template = "admin/scoped_list.html"
+    # History tab (kimadmin.audit); the edit page extends admin/trash/edit.html (concurrent-save differences).
+    details_template = "admin/audit/details.html"
+    edit_template = "admin/audit/edit.html"
     # Actions other than delete and the permission action they need.
     action_permissions: ClassVar[dict[str, str]] = {}
 
@@ -256,8 +258,8 @@ class ScopedModelView(ModelView):
     can_set_page_size = True
     page_size_options = (20, 50, 100)
     can_view_details = True
-    export_types = ["csv"]
-    export_max_rows = 10000
+    export_types = ["csv", "xlsx"]
+    export_max_rows = 0  # exports stream every matching row (kimadmin.exports), no page limit
     fast_mass_delete = False  # delete row by row: scope checks and audit see every row
     column_type_formatters = {**typefmt.BASE_FORMATTERS, date: _date_formatter, datetime: _datetime_formatter}
     column_type_formatters_detail = {
@@ -267,6 +269,8 @@ class ScopedModelView(ModelView):
     }
 
     def __init__(self, model: type, name: str | None = None, **kwargs: Any) -> None:
+        # Personal columns are declared on the model (``__personal_data__``); a view may add more.
+        self.personal_columns = {**getattr(model, "__personal_data__", {}), **self.personal_columns}
         for name_ in self.personal_columns:
             if name_ in (self.column_searchable_list or ()) or name_ in (self.column_filters or ()):
                 raise ValueError(f"{type(self).__name__}: personal column {name_!r} must not be searchable or a filter")
@@ -414,6 +418,7 @@ class ScopedModelView(ModelView):
         self._adapt_regency_field(form, obj)
         if obj is not None:
             self._hide_personal_data(form, obj)
+        concurrency.add_version_field(self, form, obj)
         return form
 
     def _prefill(self, form: Any) -> None:
@@ -489,6 +494,23 @@ class ScopedModelView(ModelView):
             }
         return model
 
+    def update_model(self, form: Any, model: Any) -> Any:
+        """Refused, with the differences shown, when the row changed since the form was opened."""
+        if concurrency.refuse_if_stale(self, form, model):
+            return False
+        saved = super().update_model(form, model)
+        if not saved:
+            concurrency.after_failed_save(form, model)
+        return saved
+
+    def delete_model(self, model: Any) -> Any:
+        """Trashable rows go to the trash with what is attached (kimadmin.trash), others are deleted."""
+        if isinstance(model, Trashable):
+            from ..trash.hooks import delete_to_trash
+
+            return delete_to_trash(self, model)
+        return super().delete_model(model)
+
     def get_url(self, endpoint: str, **kwargs: Any) -> str:
         if endpoint == ".create_view" and has_request_context() and "kim_prefill_next" in g:
             kwargs = {**g.kim_prefill_next, **kwargs}
@@ -523,6 +545,8 @@ class ScopedModelView(ModelView):
         elif isinstance(exc, IntegrityError):
             log.warning("integrity error in %s: %s", self.endpoint, exc.orig)
             flash(_("The record was not saved: it conflicts with other data (a duplicate, for example)."), "error")
+        elif isinstance(exc, concurrency.StaleDataError):
+            concurrency.note_stale_save()
         elif isinstance(exc, SQLAlchemyError):
             log.exception("database error in %s", self.endpoint)
             flash(_("A database error occurred. The record was not saved; please try again."), "error")
@@ -536,28 +560,18 @@ class ScopedModelView(ModelView):
         return neutralise_formula(super().get_export_value(model, name))
 
     def _export_csv(self, return_url: Any) -> Response:
-        """CSV of what the list shows, values read while the session is still open."""
-        _count, data = self._export_data()
-        columns = self.permitted_export_columns()
-        rows = [[self.get_export_value(row, name) for name, _label in columns] for row in data]
+        """CSV of every row the list shows (filters, search, sort, scope), streamed in chunks."""
+        from ..exports import csv_response
 
-        def generate() -> Iterator[str]:
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow([neutralise_formula(str(label)) for _name, label in columns])
-            for row in rows:
-                writer.writerow(row)
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-            yield buffer.getvalue()
+        return csv_response(self)
 
-        filename = secure_filename(self.get_export_name(export_type="csv"))
-        return Response(
-            stream_with_context(generate()),
-            headers={"Content-Disposition": f"attachment; filename={filename}"},
-            mimetype="text/csv",
-        )
+    def _export_tablib(self, export_type: str, return_url: str) -> Response:
+        """XLSX through openpyxl's write-only workbook (Flask-Admin's tablib path loads every row)."""
+        if export_type != "xlsx":
+            abort(404)
+        from ..exports import xlsx_response
+
+        return xlsx_response(self)
 
 
 class ReadOnlyView(ScopedModelView):

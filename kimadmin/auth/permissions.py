@@ -79,6 +79,13 @@ def core_permissions() -> dict[str, tuple[str, ...]]:
     perms["plugin.manage"] = admins  # switch optional modules for the own regency
     perms["personal_data.view"] = admins
     perms["personal_data.export"] = ("superadmin",)
+    # Spreadsheet import (kimadmin.imports): run it (plus the kind's own create/edit), see the history.
+    perms["import.run"] = ("superadmin", "admin_kabupaten", "operator")
+    perms["import.view"] = ("superadmin", "provinsi", "admin_kabupaten", "operator")
+    perms["report.export"] = ("superadmin", "provinsi", "admin_kabupaten", "operator")  # year-end report
+    perms["audit.view"] = ("superadmin", "provinsi", "admin_kabupaten")  # change history, login journal
+    # The trash (kimadmin.trash): admins see and restore their area's deletions; purging is national.
+    perms.update({"trash.view": admins, "trash.restore": admins, "trash.purge": ("superadmin",)})
     return perms
 
 

@@ -1,11 +1,13 @@
 """Core models, one module per concern. Importing this package registers them all."""
 
+from ..trash.models import TrashBatch
 from .activities import Activity, ActivityParticipant
 from .auth_events import AuthEvent
 from .awards import Award
 from .boards import Board, BoardMember
 from .decrees import Decree
 from .fkmetra import FkMetraForum, FkMetraGroup, FkMetraPerformance, performance_group
+from .imports import ImportBatch, ImportRecord
 from .kim import KIM_STATUSES, Kim, KimLevel, KimStatusChange
 from .media import ContentItem, MediaChannel
 from .monev import MonevAssessment, MonevIndicator, MonevScore
@@ -27,6 +29,8 @@ __all__ = [
     "FkMetraForum",
     "FkMetraGroup",
     "FkMetraPerformance",
+    "ImportBatch",
+    "ImportRecord",
     "Kim",
     "KimLevel",
     "KimStatusChange",
@@ -41,6 +45,7 @@ __all__ = [
     "RecoveryCode",
     "Regency",
     "Role",
+    "TrashBatch",
     "User",
     "Village",
     "performance_group",

@@ -12,12 +12,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..concurrency import Versioned
 from ..extensions import db
 from ..tenancy import RegencyOwned, TenantOwned
+from ..trash.columns import Trashable
 from .mixins import Timestamped
 
 
-class Activity(RegencyOwned, Timestamped, db.Model):
+class Activity(Trashable, Versioned, RegencyOwned, Timestamped, db.Model):
     __tablename__ = "activity"
     __table_args__ = (
         sa.CheckConstraint("end_on IS NULL OR end_on >= start_on", name="dates"),
@@ -54,7 +56,7 @@ class Activity(RegencyOwned, Timestamped, db.Model):
         return self.title
 
 
-class ActivityParticipant(TenantOwned, db.Model):
+class ActivityParticipant(Trashable, TenantOwned, db.Model):
     """A KIM or FK Metra group taking part in an activity, with how many attended."""
 
     __tablename__ = "activity_participant"

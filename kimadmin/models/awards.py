@@ -7,11 +7,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..tenancy import RegencyOwned
+from ..trash.columns import Trashable
 from .choices import DEFAULT_RANK_LABELS
 from .mixins import Timestamped
 
 
-class Award(RegencyOwned, Timestamped, db.Model):
+class Award(Trashable, RegencyOwned, Timestamped, db.Model):
     __tablename__ = "award"
     __table_args__ = (
         sa.CheckConstraint("rank BETWEEN 1 AND 6", name="rank"),

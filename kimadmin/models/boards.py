@@ -7,13 +7,16 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..concurrency import Versioned
 from ..extensions import db
+from ..personal_data import BIRTH_DATE, NIK, PHONE
 from ..tenancy import TenantOwned
+from ..trash.columns import Trashable
 from .choices import BOARD_POSITIONS
 from .mixins import Timestamped
 
 
-class Board(TenantOwned, Timestamped, db.Model):
+class Board(Trashable, Versioned, TenantOwned, Timestamped, db.Model):
     """One term of a KIM's or FK Metra forum's board, usually confirmed by an SK."""
 
     __tablename__ = "board"
@@ -52,8 +55,10 @@ class Board(TenantOwned, Timestamped, db.Model):
         return f"{self.term_start:%Y}-{self.term_end:%Y}"
 
 
-class BoardMember(TenantOwned, db.Model):
+class BoardMember(Trashable, TenantOwned, db.Model):
     __tablename__ = "board_member"
+    # Personal data (UU 27/2022): masked in screens, exports and the audit history.
+    __personal_data__ = {"phone": PHONE, "nik": NIK, "birth_date": BIRTH_DATE}
     __table_args__ = (sa.CheckConstraint("end_on IS NULL OR start_on IS NULL OR end_on >= start_on", name="dates"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

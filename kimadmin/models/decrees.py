@@ -7,13 +7,15 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..concurrency import Versioned
 from ..extensions import db
 from ..tenancy import TenantOwned
+from ..trash.columns import Trashable
 from .choices import DECREE_ISSUERS, DECREE_KINDS
 from .mixins import Timestamped
 
 
-class Decree(TenantOwned, Timestamped, db.Model):
+class Decree(Trashable, Versioned, TenantOwned, Timestamped, db.Model):
     __tablename__ = "decree"
     __table_args__ = (
         sa.CheckConstraint("(kim_id IS NULL) <> (forum_id IS NULL)", name="one_owner"),

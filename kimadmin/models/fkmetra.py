@@ -7,8 +7,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..concurrency import Versioned
 from ..extensions import db
 from ..tenancy import RegencyOwned, TenantOwned
+from ..trash.columns import Trashable
 from .mixins import Timestamped
 from .regions import Village, regency_code_of
 
@@ -37,7 +39,7 @@ class FkMetraForum(RegencyOwned, Timestamped, db.Model):
         return self.name
 
 
-class FkMetraGroup(TenantOwned, Timestamped, db.Model):
+class FkMetraGroup(Trashable, Versioned, TenantOwned, Timestamped, db.Model):
     __tablename__ = "fkmetra_group"
 
     id: Mapped[int] = mapped_column(primary_key=True)

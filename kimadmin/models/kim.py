@@ -8,8 +8,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..concurrency import Versioned
 from ..extensions import db
+from ..personal_data import PHONE
 from ..tenancy import SharedOrScoped, TenantOwned
+from ..trash.columns import Trashable
 from .choices import KIM_STATUSES
 from .mixins import Timestamped, utcnow
 from .regions import Village, regency_code_of
@@ -36,8 +39,10 @@ class KimLevel(SharedOrScoped, db.Model):
         return self.name
 
 
-class Kim(TenantOwned, Timestamped, db.Model):
+class Kim(Trashable, Versioned, TenantOwned, Timestamped, db.Model):
     __tablename__ = "kim"
+    # Personal data (UU 27/2022): masked in screens, exports and the audit history.
+    __personal_data__ = {"contact_phone": PHONE}
     __table_args__ = (
         sa.CheckConstraint(_STATUS_CHECK, name="status"),
         sa.Index("ix_kim_regency_code_name", "regency_code", "name"),

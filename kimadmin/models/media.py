@@ -9,10 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..tenancy import TenantOwned
+from ..trash.columns import Trashable
 from .mixins import Timestamped
 
 
-class MediaChannel(TenantOwned, Timestamped, db.Model):
+class MediaChannel(Trashable, TenantOwned, Timestamped, db.Model):
     __tablename__ = "media_channel"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,7 +33,7 @@ class MediaChannel(TenantOwned, Timestamped, db.Model):
         return f"{self.platform}: {self.handle}"
 
 
-class ContentItem(TenantOwned, Timestamped, db.Model):
+class ContentItem(Trashable, TenantOwned, Timestamped, db.Model):
     __tablename__ = "content_item"
     __table_args__ = (sa.Index("ix_content_item_kim_id_published_on", "kim_id", "published_on"),)
 

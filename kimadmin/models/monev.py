@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..tenancy import SharedOrScoped, TenantOwned
+from ..trash.columns import Trashable
 from .choices import SUGGESTED_STATUS_THRESHOLDS
 from .mixins import Timestamped
 
@@ -34,7 +35,7 @@ class MonevIndicator(SharedOrScoped, db.Model):
         return self.name
 
 
-class MonevAssessment(TenantOwned, Timestamped, db.Model):
+class MonevAssessment(Trashable, TenantOwned, Timestamped, db.Model):
     __tablename__ = "monev_assessment"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -79,6 +79,14 @@ def kimadmin_permissions() -> dict[str, tuple[str, ...]]:
 
 
 @hookimpl
+def kimadmin_export_columns(model: type) -> list[Any]:
+    """A "Festival films" column in the KIM export (films entered per KIM)."""
+    from .export_columns import export_columns
+
+    return export_columns(model)
+
+
+@hookimpl
 def kimadmin_dashboard_widgets(regency: str | None, user: Any) -> list[Any]:
     from .widgets import festival_widgets
 

@@ -22,8 +22,10 @@ from flask import Flask
 from playwright.sync_api import expect
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from kimadmin.audit import AuditEntry
 from kimadmin.extensions import db
-from kimadmin.models import AuthEvent, Kim, User
+from kimadmin.models import AuthEvent, Kim, TrashBatch, User
+from kimadmin.trash import INCLUDE_TRASHED
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -94,6 +96,15 @@ class CommittedData:
     token: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     user_emails: list[str] = field(default_factory=list)
     kim_names: list[str] = field(default_factory=list)
+    # Audit entries after this id are this test's (kimadmin.audit): removed with its rows.
+    audit_mark: int = 0
+
+    def __post_init__(self) -> None:
+        with self.app.app_context():
+            try:
+                self.audit_mark = db.session.scalar(sa.select(sa.func.max(AuditEntry.id))) or 0
+            finally:
+                db.session.remove()
 
     def user(self, role: str, regency: str | None = None, province: str | None = None) -> User:
         """A committed user (password ``kimadmin.testing.TEST_PASSWORD``), detached from any session."""
@@ -133,9 +144,16 @@ class CommittedData:
         with self.app.app_context():
             try:
                 if self.kim_names:
-                    kim_ids = db.session.scalars(sa.select(Kim.id).where(Kim.name.in_(self.kim_names))).all()
+                    # Deleted KIM wait in the trash (kimadmin.trash): remove those rows and batches too.
+                    everything = {INCLUDE_TRASHED: True}
+                    kim_ids = db.session.scalars(
+                        sa.select(Kim.id).where(Kim.name.in_(self.kim_names)).execution_options(**everything)
+                    ).all()
                     if kim_ids:
-                        db.session.execute(sa.delete(Kim).where(Kim.id.in_(kim_ids)))
+                        db.session.execute(sa.delete(Kim).where(Kim.id.in_(kim_ids)).execution_options(**everything))
+                        db.session.execute(
+                            sa.delete(TrashBatch).where(TrashBatch.item_table == "kim", TrashBatch.item_id.in_(kim_ids))
+                        )
                 if self.user_emails:
                     # The login journal keeps rows of deleted users (user_id emptied): remove them first.
                     user_ids = sa.select(User.id).where(User.email.in_(self.user_emails))
@@ -145,6 +163,7 @@ class CommittedData:
                         )
                     )
                     db.session.execute(sa.delete(User).where(User.email.in_(self.user_emails)))
+                db.session.execute(sa.delete(AuditEntry).where(AuditEntry.id > self.audit_mark))
                 db.session.commit()
             finally:
                 db.session.remove()
