@@ -21,10 +21,12 @@ from .models.kim import Kim
 from .models.regions import District, Village
 from .models.users import User
 from .personal_data import PHONE, mask, normalise_phone
+from .plugin_i18n import N_, PluginCatalogue
 from .tenancy import RegencyOwned, SharedOrScoped, TenantOwned, current_scope
 
 __all__ = [
     "AWARD_LEVELS",
+    "N_",
     "PHONE",
     "PLUGIN_API_VERSION",
     "Award",
@@ -34,6 +36,7 @@ __all__ = [
     "Kim",
     "Manifest",
     "MenuItem",
+    "PluginCatalogue",
     "PluginModelView",
     "RegencyOwned",
     "ScopedAjaxLoader",

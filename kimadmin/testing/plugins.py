@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -55,3 +56,32 @@ def assert_plugin_unreachable(app: Flask, client: Any, name: str) -> int:
             assert response.status_code == 404, f"POST {path} answered {response.status_code}"
             made += 1
     return made
+
+
+# --- a plugin's own catalogue ------------------------------------------------------------------------
+
+
+def extracted_msgids(plugin_dir: Path, *template_keywords: str) -> set[str]:
+    """The msgids a plugin's code and templates use (its ``tests/`` left out), as Babel finds them.
+
+    ``template_keywords`` names the plugin's own translate function in templates (e.g. ``"ff_"``).
+    """
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "N_": None}
+    keywords.update(dict.fromkeys(template_keywords))
+    messages = extract_from_dir(
+        str(plugin_dir),
+        method_map=[("tests/**", "ignore"), ("**.py", "python"), ("**/templates/**.html", "jinja2")],
+        options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+        keywords=keywords,
+    )
+    return {message if isinstance(message, str) else message[0] for _file, _line, message, _c, _x in messages}
+
+
+def catalogue_strings(plugin_dir: Path, domain: str, language: str = "id") -> dict[str, Any]:
+    """``msgid -> translation`` of the plugin's ``translations/<language>/LC_MESSAGES/<domain>.po``."""
+    from babel.messages.pofile import read_po
+
+    with (plugin_dir / "translations" / language / "LC_MESSAGES" / f"{domain}.po").open("rb") as handle:
+        return {message.id: message.string for message in read_po(handle, locale=language) if message.id}
