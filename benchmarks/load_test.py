@@ -34,8 +34,8 @@ USERS, SPAWN_RATE, DURATION = 50, 10, os.environ.get("LOAD_DURATION", "150s")
 TARGET_P95_MS = 300
 
 
-def _run(*args: str, env: dict[str, str]) -> None:
-    subprocess.run(args, cwd=REPO, env=env, check=True)  # noqa: S603
+def _run(*args: str, env: dict[str, str], check: bool = True) -> None:
+    subprocess.run(args, cwd=REPO, env=env, check=check)  # noqa: S603
 
 
 def _wait_for(url: str, seconds: float = 30) -> None:
@@ -119,6 +119,7 @@ def main() -> int:
             "--csv",
             str(prefix),
             env=locust_env,
+            check=False,  # locust exits 1 on any failed request: the report below says so
         )
     finally:
         if gunicorn is not None:
@@ -148,10 +149,18 @@ def report(stats_csv: Path, logins_json: Path, ended: float) -> int:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
+        if row["Request Count"] == "0":  # the login lines, reset once everyone was in
+            continue
         lines.append(
             f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
             f"{float(row['Requests/s']):.1f} | {row['50%']} | {row['95%']} |"
         )
+    if any("refused" in row["Name"] for row in rows):
+        lines += [
+            "",
+            '"save refused": two officers saved the same KIM within seconds of each other; the second',
+            "save is refused with the conflict view (version check), as designed. Not an error.",
+        ]
     ok = steady_since is not None and int(total["Failure Count"]) == 0 and float(total["95%"]) < TARGET_P95_MS
     lines += [
         "",
