@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask
 
 from ..extensions import db
@@ -56,6 +57,30 @@ def assert_plugin_unreachable(app: Flask, client: Any, name: str) -> int:
             assert response.status_code == 404, f"POST {path} answered {response.status_code}"
             made += 1
     return made
+
+
+# --- the audit history of a plugin's rows ------------------------------------------------------------
+
+
+def audit_trail(obj: Any) -> list[tuple[str, dict[str, list[Any]]]]:
+    """``(action, {field: [before, after]})`` of every committed audit entry of ``obj``, oldest first.
+
+    Entries are written when a transaction commits (a request's save, in tests a savepoint), so
+    a plugin can check that its own writes are traced: one entry per change, with the right diff.
+    """
+    from ..audit import AuditEntry
+    from ..audit.capture import policy_for
+
+    policy = policy_for(type(obj))
+    if policy is None:
+        return []
+    object_id = ",".join(str(part) for part in sa.inspect(obj).identity)
+    entries = db.session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.object_type == policy.object_type, AuditEntry.object_id == object_id)
+        .order_by(AuditEntry.id)
+    )
+    return [(entry.action, dict(entry.changes or {})) for entry in entries]
 
 
 # --- a plugin's own catalogue ------------------------------------------------------------------------

@@ -9,8 +9,8 @@ the workshop, so inserting first and locking next cannot deadlock); SQLite has
 no row locks, so there a write to the row takes the database's write lock first (which
 serialises writers the same way), before the seats are counted.
 
-Check-in is one conditional ``UPDATE`` (``... WHERE checked_in_at IS NULL``): scanning a ticket
-twice, or at two doors at once, records one check-in and keeps the first time.
+Check-in takes the same lock and then looks at the registration again: scanning a ticket twice,
+or at two doors at once, records one check-in and keeps the first time.
 
 Functions here run in the caller's transaction; the caller commits or rolls back.
 """
@@ -184,21 +184,16 @@ def check_in(workshop: Workshop, code_text: str, user: Any, moment: datetime | N
                 workshop=registration.workshop,
             )
         )
+    lock_workshop(workshop.id)  # one door at a time: a second scan sees the first check-in
+    session.refresh(registration)  # its status as it is now, under the lock
     if registration.status == "waiting":
         raise SeatError(_("%(name)s is still on the waiting list and has no seat.", name=registration))
     if registration.status == "cancelled":
         raise SeatError(_("The registration of %(name)s was cancelled.", name=registration))
-    done = session.execute(
-        sa.update(Registration)
-        .where(
-            Registration.id == registration.id,
-            Registration.status == "registered",
-            Registration.checked_in_at.is_(None),
-        )
-        .values(checked_in_at=moment or now(), checked_in_by_id=getattr(user, "id", None))
-        .execution_options(synchronize_session=False)
-    )
-    session.refresh(registration)
-    if registration.checked_in_at is None:  # cancelled by someone else a moment ago
-        raise SeatError(_("The registration of %(name)s was cancelled.", name=registration))
-    return CheckIn(registration, first=done.rowcount == 1)
+    if registration.checked_in_at is not None:
+        return CheckIn(registration, first=False)
+    # An ORM change (not a bulk UPDATE), so the audit history records who checked in whom, when.
+    registration.checked_in_at = moment or now()
+    registration.checked_in_by_id = getattr(user, "id", None)
+    session.flush()
+    return CheckIn(registration, first=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from kimadmin.testing.plugins import enable_plugin
+from kimadmin.testing.plugins import audit_trail, enable_plugin
 
 from .. import seats
 from ..models import Registration
@@ -182,6 +182,11 @@ def test_checking_in_twice_records_one_check_in_and_keeps_the_first_time(officer
     )
     assert db_session.scalar(checked) == 1
     assert "1 dari 1" in again.get_data(as_text=True)
+    check_ins = [
+        changes for action, changes in audit_trail(db_session.get(Registration, ani.id)) if "checked_in_at" in changes
+    ]
+    assert len(check_ins) == 1  # traced once, with who checked in: the second scan wrote nothing
+    assert check_ins[0]["checked_in_at"][0] is None and check_ins[0]["checked_in_at"][1]
 
 
 def test_no_check_in_without_a_seat_or_with_a_wrong_code(db_session, wonosobo):
