@@ -457,7 +457,7 @@ def test_the_regency_admin_sees_them_in_full(make_client, karanganyar, member):
 def export_rows(client, path: str) -> list[dict[str, str]]:
     response = client.get(path)
     assert response.status_code == 200
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    return list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
 
 
 def test_exports_leave_personal_data_out_without_the_export_permission(make_client, karanganyar, member):

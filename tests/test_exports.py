@@ -42,7 +42,7 @@ def in_english(client) -> None:
 def csv_rows(response) -> list[dict[str, str]]:
     assert response.status_code == 200, response.status_code
     assert response.mimetype == "text/csv"
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    return list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
 
 
 def xlsx_sheet(response):
@@ -105,6 +105,16 @@ def test_csv_cells_with_formulas_are_neutralised_and_html_stays_text(make_client
     assert {row["Organiser's name"] for row in rows} == {"'" + payload for payload in FORMULAS}
     assert {row["Theme"] for row in rows} == {"Theme " + payload for payload in FORMULAS}
     assert {row["Headcount"] for row in rows} == {"-5", "41", "42", "43", "44", "45"}  # numbers stay numbers
+
+
+def test_the_csv_starts_with_a_byte_order_mark_so_excel_reads_utf8(make_client, karanganyar, db_session):
+    KimFactory(regency_code="33.13", name="KIM Guyub Rukun – Jéruk")  # an en dash and an accent
+    db_session.flush()
+
+    body = export(make_client(karanganyar.admin), "kim", "csv").get_data()
+
+    assert body.startswith("\ufeff".encode())
+    assert "KIM Guyub Rukun – Jéruk" in body.decode("utf-8-sig")
 
 
 def test_xlsx_cells_are_text_never_formulas_and_numbers_stay_numbers(make_client, karanganyar, hostile_activities):

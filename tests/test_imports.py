@@ -302,6 +302,22 @@ def test_the_fixed_legacy_sheet_imports_in_one_pass_and_again_changes_nothing(se
     }
 
 
+def test_a_kim_in_the_trash_is_not_imported_again_as_a_new_one(session):
+    from kimadmin.trash.service import move_to_trash
+
+    run_import(preview_of(session, legacy_karanganyar_sheet(fixed=True)), user_id=None)
+    move_to_trash(session.scalar(sa.select(Kim).where(Kim.name == "KIM Manteb")))
+    session.flush()
+    before = counts(session)
+
+    preview = preview_of(session, legacy_karanganyar_sheet(fixed=True))
+
+    assert not preview.ok
+    assert [(number, len(problems)) for number, problems in errors_of(preview).items()][:1] == [(2, 1)]
+    assert "in the Trash" in errors_of(preview)[2][0] and "Karangpandan" in errors_of(preview)[2][0]
+    assert counts(session) == before
+
+
 def test_a_changed_cell_updates_only_that_field(session):
     run_import(preview_of(session, legacy_karanganyar_sheet(fixed=True)), user_id=None)
     rows = legacy_karanganyar_sheet(fixed=True)

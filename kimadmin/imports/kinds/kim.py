@@ -29,6 +29,7 @@ from ...domain import change_status, reactivate_after_board_renewal
 from ...models.boards import Board, BoardMember
 from ...models.kim import Kim
 from ...personal_data import NIK, PHONE
+from ...trash import INCLUDE_TRASHED
 from ..plan import CREATE, SKIP, UPDATE, Column, ImportContext, RowResult, SheetKind, Written, differs
 from ..regions import Place
 from ..values import (
@@ -156,6 +157,15 @@ class KimSheet(SheetKind):
             (norm(kim.name), kim.village_code): kim
             for kim in ctx.session.scalars(sa.select(Kim).where(Kim.regency_code == ctx.regency.code))
         }
+        trashed = {
+            (norm(kim.name), kim.village_code)
+            for kim in ctx.session.scalars(
+                sa.select(Kim)
+                .where(Kim.regency_code == ctx.regency.code, Kim.deleted_at.is_not(None))
+                .execution_options(**{INCLUDE_TRASHED: True})
+            )
+        }
+        ctx.cache["trashed_kim"] = trashed - stored.keys()
         by_village: dict[str, list[Kim]] = {}
         for kim in stored.values():
             by_village.setdefault(kim.village_code, []).append(kim)
@@ -198,6 +208,17 @@ class KimSheet(SheetKind):
         if key in planned:
             return planned[key]
         existing = stored.get(key)
+        if existing is None and key in ctx.cache["trashed_kim"]:
+            # Adding it again would leave two of the same KIM once the deleted one is restored.
+            row.errors.append(
+                _(
+                    "KIM %(name)s in desa %(desa)s was deleted and is in the Trash. Restore it from the "
+                    "Trash first (an administrator can), then import again.",
+                    name=name,
+                    desa=place.name,
+                )
+            )
+            return None
         plan = KimPlan(row.number, name, place, existing)
         if existing is None:
             others = [kim.name for kim in by_village.get(place.code, [])]
