@@ -25,10 +25,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     security.init_app(app)
 
-    from .extensions import csrf, db, migrate
+    from .extensions import csrf, db, migrate, upgrade_to_every_head
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_repo_root() / "migrations"))
+    upgrade_to_every_head()
     csrf.init_app(app)
 
     from . import i18n

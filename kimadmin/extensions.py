@@ -60,6 +60,20 @@ def _plugin_version_locations(config: Any) -> Any:
     return config
 
 
+def upgrade_to_every_head() -> None:
+    """Make a bare ``flask db upgrade`` go to ``heads``, the core and every plugin's branch.
+
+    Alembic's default target is ``head``, which stops with "Multiple head revisions" as soon as
+    one plugin has its own branch; an operator following any upgrade guide types the bare
+    command. An explicit revision (``flask db upgrade core@head``) still works as before.
+    """
+    from flask_migrate.cli import upgrade
+
+    for param in upgrade.params:
+        if param.name == "revision":
+            param.default = "heads"
+
+
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

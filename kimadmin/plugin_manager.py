@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import importlib.util
 import logging
 import pkgutil
 from collections.abc import Iterable, Iterator
@@ -58,6 +59,7 @@ class PluginRecord:
     reason: str | None = None
     blueprints: set[str] = field(default_factory=set)
     permissions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    folder: Path | None = None  # the package's folder, known without importing it
 
     @property
     def active(self) -> bool:
@@ -65,10 +67,11 @@ class PluginRecord:
 
     @property
     def migrations_dir(self) -> Path | None:
-        if self.module is None or self.module.__file__ is None:
-            return None
-        path = Path(self.module.__file__).parent / "migrations" / "versions"
-        return path if path.is_dir() else None
+        folder = self.folder
+        if self.module is not None and self.module.__file__ is not None:
+            folder = Path(self.module.__file__).parent
+        path = folder / "migrations" / "versions" if folder is not None else None
+        return path if path is not None and path.is_dir() else None
 
 
 class PluginRegistry:
@@ -82,15 +85,15 @@ class PluginRegistry:
         self._extra: set[str] = set()
 
     # --- discovery and loading -----------------------------------------------------------------
-    def _candidates(self) -> Iterator[tuple[str, str, Any]]:
-        """``(name, source, loader)``; the loader imports and returns the plugin module."""
+    def _candidates(self) -> Iterator[tuple[str, str, Any, str]]:
+        """``(name, source, loader, module name)``; the loader imports and returns the module."""
         for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
             dist = entry_point.dist.name if entry_point.dist else "?"
-            yield entry_point.name, f"entry point ({dist})", entry_point.load
+            yield entry_point.name, f"entry point ({dist})", entry_point.load, entry_point.module
         for entry in sorted(self._extra):
             # "module.path" (id = last part) or "id:module.path" (a plugin in a working folder).
             name, _, dotted = entry.rpartition(":") if ":" in entry else (entry.rsplit(".", 1)[-1], "", entry)
-            yield name, f"module {dotted}", lambda dotted=dotted: importlib.import_module(dotted)
+            yield name, f"module {dotted}", lambda dotted=dotted: importlib.import_module(dotted), dotted
         try:
             package = importlib.import_module(IN_TREE_PACKAGE)
         except ImportError:
@@ -98,7 +101,7 @@ class PluginRegistry:
         for info in pkgutil.iter_modules(package.__path__):
             if info.ispkg and not info.name.startswith("_"):
                 name = f"{IN_TREE_PACKAGE}.{info.name}"
-                yield info.name, "in-tree", lambda name=name: importlib.import_module(name)
+                yield info.name, "in-tree", lambda name=name: importlib.import_module(name), name
 
     def load(self, app: Flask, admin: Admin) -> None:
         self._extra = _names(app.config.get("KIMADMIN_EXTRA_PLUGINS")) or set()
@@ -106,10 +109,10 @@ class PluginRegistry:
         blocked = _names(app.config.get("KIMADMIN_DISABLED_PLUGINS")) or set()
         strict = bool(app.config.get("KIMADMIN_STRICT_PLUGINS"))
         loaded: list[PluginRecord] = []
-        for name, source, loader in self._candidates():
+        for name, source, loader, module_name in self._candidates():
             if name in self.records:
                 continue  # an installed package wins over a same-named in-tree folder
-            record = self.records[name] = PluginRecord(name, source)
+            record = self.records[name] = PluginRecord(name, source, folder=_folder_of(module_name))
             if (allow is not None and name not in allow) or name in blocked:
                 record.status, record.reason = "blocked", "KIMADMIN_PLUGINS / KIMADMIN_DISABLED_PLUGINS"
                 continue
@@ -147,17 +150,21 @@ class PluginRegistry:
         except Exception:
             self.pm.unregister(name=record.name)
             raise
-        # Everything validated: now register all parts.
-        for view in views:
-            _gate_view(view, record.name)
-            admin.add_view(view)
-            record.blueprints.add(view.endpoint)
-        for blueprint in blueprints:
-            app.register_blueprint(blueprint)
-            record.blueprints.add(blueprint.name)
-        record.permissions = dict(permissions)
+        # Everything validated: now register all parts. Owned first: should a part still fail
+        # half-way, what got in answers 404 everywhere (a failed plugin is enabled nowhere).
+        record.blueprints = {view.endpoint for view in views} | {blueprint.name for blueprint in blueprints}
         for name in record.blueprints:
             self._owner_of_blueprint[name] = record.name
+        try:
+            for view in views:
+                _gate_view(view, record.name)
+                admin.add_view(view)
+            for blueprint in blueprints:
+                app.register_blueprint(blueprint)
+        except Exception:
+            self.pm.unregister(name=record.name)
+            raise
+        record.permissions = dict(permissions)
         record.status = "active"
         log.info("plugin %s %s active (%s)", record.name, manifest.version, record.source)
 
@@ -172,7 +179,8 @@ class PluginRegistry:
         return [record for record in self.records.values() if record.active]
 
     def owner_of(self, blueprint: str | None) -> str | None:
-        return self._owner_of_blueprint.get(blueprint or "")
+        """The plugin owning ``blueprint``; a nested one (``parent.child``) belongs to its parent's."""
+        return self._owner_of_blueprint.get((blueprint or "").split(".", 1)[0])
 
     def permissions(self) -> dict[str, tuple[str, ...]]:
         merged: dict[str, tuple[str, ...]] = {}
@@ -181,7 +189,14 @@ class PluginRegistry:
         return merged
 
     def migration_dirs(self) -> list[Path]:
-        return [path for record in self.active() if (path := record.migrations_dir) is not None]
+        """The Alembic branches of every installed plugin, whatever its status.
+
+        A plugin that is blocked by the kill switch or fails to load still has its revisions in
+        the database's ``alembic_version``; leaving its folder out would make every ``flask db``
+        command stop at "Can't locate revision". Its tables are kept (as when it is switched off
+        for a regency) and upgraded with the rest, so the schema does not depend on the switches.
+        """
+        return [path for record in self.records.values() if (path := record.migrations_dir) is not None]
 
     def table_prefixes(self) -> tuple[str, ...]:
         return tuple(f"{record.name}_" for record in self.records.values())
@@ -218,6 +233,17 @@ def _gate_view(view: Any, plugin: str) -> None:
     visible, accessible = view.is_visible, view.is_accessible
     view.is_visible = lambda: is_enabled(plugin) and visible()
     view.is_accessible = lambda: is_enabled(plugin) and accessible()
+
+
+def _folder_of(module_name: str) -> Path | None:
+    """Where a plugin package lives, found without running it (it may be the one that fails)."""
+    try:
+        spec = importlib.util.find_spec(module_name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin or spec.origin in ("built-in", "frozen"):
+        return None
+    return Path(spec.origin).parent
 
 
 def _names(value: str | None) -> set[str] | None:
@@ -257,6 +283,10 @@ def _dependency_order(records: list[PluginRecord]) -> list[PluginRecord]:
 
 
 def _check_prefixes(name: str, views: list, blueprints: list, permissions: dict, app: Flask) -> None:
+    names = [str(view.endpoint) for view in views] + [blueprint.name for blueprint in blueprints]
+    twice = sorted({part for part in names if names.count(part) > 1})
+    if twice:
+        raise PluginError(f"endpoint or blueprint names used twice: {', '.join(twice)}")
     for view in views:
         if not str(view.endpoint).startswith(name):
             raise PluginError(f"admin view endpoint {view.endpoint!r} must start with {name!r}")

@@ -12,7 +12,7 @@ from kimadmin.testing import use_test_client
 from kimadmin.testing.plugins import assert_plugin_unreachable, disable_plugin, enable_plugin
 from tests.plugin_fixtures import good_plugin
 
-FIXTURES = ["good_plugin", "broken_import", "unknown_hook", "needs_missing", "old_api", "bad_view"]
+FIXTURES = ["good_plugin", "broken_import", "unknown_hook", "needs_missing", "old_api", "bad_view", "twice_named"]
 
 
 def make_app(app, strict=False, **config):
@@ -64,11 +64,13 @@ def test_a_broken_plugin_leaves_the_app_booting_and_is_listed_with_its_reason(pl
     assert status["needs_missing"][0] == "failed" and "absent_plugin" in status["needs_missing"][1]
     assert status["old_api"][0] == "failed" and "plugin API" in status["old_api"][1]
     assert status["bad_view"][0] == "failed" and "kim_lookalike" in status["bad_view"][1]
+    assert status["twice_named"][0] == "failed" and "used twice: twice_named_page" in status["twice_named"][1]
 
 
 def test_a_refused_plugin_registers_none_of_its_parts(plugin_app):
     assert "kim_lookalike" not in plugin_app.blueprints
     assert "bad_view_api" not in plugin_app.blueprints  # its valid blueprint was not registered either
+    assert "twice_named_page" not in plugin_app.blueprints  # not even the first of its two screens
 
 
 def test_strict_mode_makes_a_broken_plugin_fatal(app):
@@ -90,6 +92,19 @@ def test_kill_switch_and_allow_list(app):
     assert allowed.records["unknown_hook"].status == "blocked"
 
 
+def test_a_blocked_or_failed_plugins_migrations_stay_locatable(app):
+    """Its revisions are in ``alembic_version``: without its folder every ``flask db`` command stops."""
+    import flask_migrate
+
+    blocked = make_app(app, KIMADMIN_DISABLED_PLUGINS="film_festival")
+    registry = blocked.extensions["kimadmin_plugins"]
+
+    assert registry.records["film_festival"].status == "blocked"
+    assert any(path.parts[-3] == "film_festival" for path in registry.migration_dirs())
+    with blocked.app_context():
+        flask_migrate.upgrade(revision="heads")  # already there: finds every revision, changes nothing
+
+
 def test_plugin_is_unreachable_where_disabled_and_works_where_enabled(plugin_app, plugins, karanganyar, wonosobo):
     enable_plugin("good_plugin", "33.07")
     on = login(plugin_app, wonosobo.operator)
@@ -97,10 +112,12 @@ def test_plugin_is_unreachable_where_disabled_and_works_where_enabled(plugin_app
 
     assert on.get("/admin/good-plugin-page/").status_code == 200
     assert on.get("/good-plugin/ping").get_json() == {"pong": True}
+    assert on.get("/good-plugin/inner/secret").status_code == 200  # a blueprint nested in the plugin's
     on_home, off_home = on.get("/admin/").get_data(as_text=True), off.get("/admin/").get_data(as_text=True)
     assert "/admin/good-plugin-page/" in on_home  # its screen in the menu
     assert "Good plugin help" in on_home  # and its extra menu link (kimadmin_menu_items)
-    assert assert_plugin_unreachable(plugin_app, off, "good_plugin") >= 2
+    assert assert_plugin_unreachable(plugin_app, off, "good_plugin") >= 3
+    assert off.get("/good-plugin/inner/secret").status_code == 404
     assert "/admin/good-plugin-page/" not in off_home and "Good plugin help" not in off_home
 
 

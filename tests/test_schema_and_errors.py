@@ -63,3 +63,28 @@ def test_secret_key_is_required_in_production(monkeypatch, tmp_path):
     monkeypatch.setenv("KIMADMIN_ENV", "production")
     with pytest.raises(ConfigError):
         load_config(tmp_path)
+
+
+def test_a_bare_db_upgrade_goes_to_every_head(app, scratch_database_url):
+    """Core and each plugin have their own branch: ``flask db upgrade`` must not stop at "Multiple heads"."""
+    from alembic.script import ScriptDirectory
+
+    scratch = create_app(
+        {
+            "KIMADMIN_ENV": "testing",
+            "TESTING": True,
+            "SECRET_KEY": "scratch",
+            "SQLALCHEMY_DATABASE_URI": scratch_database_url,
+            "KIMADMIN_EXTRA_PLUGINS": app.config.get("KIMADMIN_EXTRA_PLUGINS"),
+        }
+    )
+    result = scratch.test_cli_runner().invoke(args=["db", "upgrade"])
+
+    assert result.exit_code == 0, result.output
+    with scratch.app_context():
+        config = scratch.extensions["migrate"].migrate.get_config()
+        heads = set(ScriptDirectory.from_config(config).get_heads())
+        with db.engine.connect() as conn:
+            applied = set(conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars())
+        db.engine.dispose()
+    assert len(heads) > 1 and applied == heads

@@ -31,6 +31,18 @@ def ping():  # type: ignore[no-untyped-def]
     return jsonify(pong=True)
 
 
+# A blueprint nested in the plugin's own (endpoint "good_plugin_api.inner.secret"): gated too.
+inner = Blueprint("inner", __name__, url_prefix="/inner")
+
+
+@inner.route("/secret")
+def secret():  # type: ignore[no-untyped-def]
+    return jsonify(secret="good plugin data")
+
+
+api.register_blueprint(inner)
+
+
 @hookimpl
 def kimadmin_admin_views():  # type: ignore[no-untyped-def]
     return [GoodPage(name="Good page", endpoint="good_plugin_page", url="/admin/good-plugin-page")]
