@@ -302,6 +302,21 @@ def _check_prefixes(name: str, views: list, blueprints: list, permissions: dict,
             raise PluginError(f"permission {permission!r} must start with {name + '.'!r}")
 
 
+def autogenerate_includes(plugins: PluginRegistry, name: str, type_: str, plugin: str | None = None) -> bool:
+    """Whether Alembic's autogenerate may consider the table ``name`` (``migrations/env.py``).
+
+    Each plugin's tables carry its id as prefix and live in its own Alembic branch, so the core's
+    autogenerate never proposes to create or drop them (whether the plugin is active, blocked or
+    failed), and a plugin's revision (``plugin``) holds only its own tables.
+    """
+    if type_ != "table":
+        return True
+    if plugin:
+        return name.startswith(f"{plugin}_")
+    prefixes = plugins.table_prefixes()
+    return not name.startswith(prefixes) if prefixes else True
+
+
 # --- per-regency enablement ------------------------------------------------------------------------
 def registry() -> PluginRegistry:
     return current_app.extensions["kimadmin_plugins"]

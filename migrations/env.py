@@ -64,18 +64,11 @@ def run_migrations_offline():
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Autogenerate sees one branch at a time: the core's tables, or one plugin's (``-x plugin=ID``).
+    """Autogenerate sees one branch at a time: the core's tables, or one plugin's (``-x plugin=ID``)."""
+    from kimadmin.plugin_manager import autogenerate_includes
 
-    Each plugin's tables carry its id as prefix and live in its own Alembic branch, so the core's
-    autogenerate never proposes to create or drop them, and a plugin's revision holds only its own.
-    """
-    if type_ != "table":
-        return True
     plugin = context.get_x_argument(as_dictionary=True).get("plugin")
-    if plugin:
-        return name.startswith(f"{plugin}_")
-    prefixes = current_app.extensions["kimadmin_plugins"].table_prefixes()
-    return not name.startswith(prefixes) if prefixes else True
+    return autogenerate_includes(current_app.extensions["kimadmin_plugins"], name, type_, plugin)
 
 
 def run_migrations_online():

@@ -201,3 +201,109 @@ def test_switching_a_module_needs_a_recent_password_check(plugin_app, plugins, w
 
     assert response.status_code == 302 and "/reauth" in response.headers["Location"]
     assert db_session.scalar(sa.select(sa.func.count()).select_from(PluginActivation)) == 0
+
+
+def test_disabling_from_the_screen_calls_the_disable_callback(plugin_app, plugins, wonosobo, db_session):
+    enable_plugin("good_plugin", "33.07")
+    good_plugin.CALLS.clear()
+    client = login(plugin_app, wonosobo.admin)
+
+    response = client.post_form("/admin/plugins/toggle/", {"plugin": "good_plugin", "action": "disable"})
+
+    assert response.status_code == 302
+    assert good_plugin.CALLS == [("disable", "33.07")]
+    row = db_session.scalar(sa.select(PluginActivation).where(PluginActivation.plugin == "good_plugin"))
+    assert row.enabled is False
+
+
+@pytest.mark.parametrize("action", ["enable", "disable"])
+def test_a_failing_callback_leaves_the_switch_as_it_was(plugin_app, plugins, wonosobo, db_session, action):
+    if action == "disable":
+        enable_plugin("good_plugin", "33.07")
+        db_session.commit()  # a savepoint in tests: the screen's rollback must not undo it
+    good_plugin.FAIL_ON.add((action, "33.07"))
+    try:
+        client = login(plugin_app, wonosobo.admin)
+        response = client.post_form(
+            "/admin/plugins/toggle/", {"plugin": "good_plugin", "action": action}, follow_redirects=True
+        )
+    finally:
+        good_plugin.FAIL_ON.clear()
+
+    assert "nothing was changed" in response.get_data(as_text=True) or "tidak ada yang diubah" in response.get_data(
+        as_text=True
+    )
+    db_session.expire_all()
+    row = db_session.scalar(sa.select(PluginActivation).where(PluginActivation.plugin == "good_plugin"))
+    assert (row is not None and row.enabled) is (action == "disable")
+
+
+def test_the_superadmin_sees_every_plugin_its_status_reason_and_regency_count(plugin_app, plugins, db_session):
+    from kimadmin.testing.factories import make_user
+
+    enable_plugin("good_plugin", "33.07")
+    enable_plugin("good_plugin", "33.13")
+    superadmin = make_user("superadmin")
+    db_session.flush()
+
+    page = login(plugin_app, superadmin).get("/admin/plugins/").get_data(as_text=True)
+
+    assert "Good test module" in page and "1.2.3" in page
+    assert "kimadmin_no_such_dependency" in page  # a failed plugin, with its reason
+    assert "twice_named_page" in page
+    row = page[page.index("Good test module") :]
+    assert ">2<" in row[: row.index("</tr>")].replace(" ", "")  # on in two regencies
+
+
+def test_operators_switch_plugins_from_the_command_line(plugin_app, plugins, db_session):
+    runner = plugin_app.test_cli_runner()
+
+    info = runner.invoke(args=["kim", "plugins", "info", "good_plugin"])
+    assert info.exit_code == 0
+    assert "version:     1.2.3" in info.output and "good_plugin.page.view" in info.output
+
+    enabled = runner.invoke(args=["kim", "plugins", "enable", "good_plugin", "--regency", "33.07"])
+    assert enabled.exit_code == 0 and "33.07" in enabled.output
+    row = db_session.scalar(sa.select(PluginActivation).where(PluginActivation.plugin == "good_plugin"))
+    assert (row.regency_code, row.enabled) == ("33.07", True)
+
+    disabled = runner.invoke(args=["kim", "plugins", "disable", "good_plugin", "--regency", "33.07"])
+    assert disabled.exit_code == 0
+    db_session.expire_all()
+    assert db_session.get(PluginActivation, row.id).enabled is False
+
+    failed = runner.invoke(args=["kim", "plugins", "enable", "broken_import", "--regency", "33.07"])
+    assert failed.exit_code != 0
+    unknown = runner.invoke(args=["kim", "plugins", "info", "no_such_plugin"])
+    assert unknown.exit_code != 0
+
+
+def test_the_cores_autogenerate_never_proposes_to_drop_a_plugins_tables(plugin_app, db_session):
+    """The database has every plugin's tables; the core's models alone must not look like a drop."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from kimadmin.extensions import db
+    from kimadmin.plugin_manager import autogenerate_includes
+
+    registry = plugin_app.extensions["kimadmin_plugins"]
+    plugin_tables = [t for t in db.metadata.sorted_tables if t.name.startswith(registry.table_prefixes())]
+    core = sa.MetaData()
+    for table in db.metadata.sorted_tables:
+        if table not in plugin_tables:
+            table.to_metadata(core)
+
+    def include(obj, name, type_, reflected, compare_to):
+        return autogenerate_includes(registry, name, type_)
+
+    context = MigrationContext.configure(db_session.connection(), opts={"include_object": include})
+    removed = {diff[1].name for diff in compare_metadata(context, core) if diff[0] == "remove_table"}
+
+    assert plugin_tables and {"film_festival_edition", "workshop_attendance_workshop"} <= {
+        t.name for t in plugin_tables
+    }
+    assert removed == set()
+    unfiltered = MigrationContext.configure(db_session.connection())
+    assert {diff[1].name for diff in compare_metadata(unfiltered, core) if diff[0] == "remove_table"} >= {
+        "film_festival_edition"
+    }  # without the filter they would be dropped

@@ -15,6 +15,7 @@ manifest = Manifest(
     description="A module used by KIM Admin's own tests.",
 )
 CALLS: list[tuple[str, str]] = []
+FAIL_ON: set[tuple[str, str]] = set()  # (action, regency) whose callback raises, for the tests
 
 
 class GoodPage(BaseView):
@@ -71,11 +72,15 @@ def kimadmin_menu_items(regency, user):  # type: ignore[no-untyped-def]
 @hookimpl
 def kimadmin_on_enable(regency):  # type: ignore[no-untyped-def]
     CALLS.append(("enable", regency))
+    if ("enable", regency) in FAIL_ON:
+        raise RuntimeError("the module could not prepare the regency")
 
 
 @hookimpl
 def kimadmin_on_disable(regency):  # type: ignore[no-untyped-def]
     CALLS.append(("disable", regency))
+    if ("disable", regency) in FAIL_ON:
+        raise RuntimeError("the module could not let go of the regency")
 
 
 @hookimpl
