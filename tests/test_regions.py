@@ -330,3 +330,18 @@ def test_village_list_offers_no_write_buttons(make_client, karanganyar) -> None:
     assert "/admin/village/new/" not in html
     assert "/admin/village/edit/" not in html
     assert "/admin/village/delete/" not in html
+
+
+def test_the_details_links_of_the_region_lists_open_the_region(make_client, karanganyar) -> None:
+    """Flask-Admin escapes the dots of a code in its links (``33..13``): the page must still open."""
+    import re
+
+    client = make_client(karanganyar.operator)
+    listing = client.get("/admin/regency/").get_data(as_text=True)
+    links = set(re.findall(r'/admin/regency/details/\?id=([^"&]+)', listing))
+
+    assert "33..13" in links
+    page = client.get("/admin/regency/details/?id=33..13")
+    assert page.status_code == 200 and "Karanganyar" in page.get_data(as_text=True)
+    assert client.get("/admin/regency/details/?id=33.13").status_code == 200  # typed by hand
+    assert client.get("/admin/regency/details/?id=33..07").status_code == 404  # another regency

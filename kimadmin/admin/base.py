@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, g, has_request_context, redirect, request, url_for
-from flask_admin import expose
+from flask_admin import expose, tools
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.form import AdminModelConverter
@@ -133,6 +133,14 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
     def get_list(self, term: str, offset: int = 0, limit: int = MAX_AJAX_ROWS) -> Any:
         limit = max(1, min(limit or MAX_AJAX_ROWS, MAX_AJAX_ROWS))
         return super().get_list(term or "", max(offset or 0, 0), limit)
+
+
+def _unescape_pk(value: Any) -> Any:
+    """A key from a Flask-Admin URL without its escaping, or as given when it is not escaped."""
+    if not isinstance(value, str):
+        return value
+    parts = tools.iterdecode(value)
+    return parts[0] if len(parts) == 1 and tools.escape(parts[0]) == value else value
 
 
 def coerce_pk(column: Any, value: Any) -> Any:
@@ -384,9 +392,13 @@ class ScopedModelView(ModelView):
         return query
 
     def get_one(self, id: Any) -> Any:
-        """Load by primary key *through the scoped query*; anything else is a 404."""
+        """Load by primary key *through the scoped query*; anything else is a 404.
+
+        Flask-Admin writes keys into URLs escaped (``33.13`` becomes ``33..13``), so they are
+        unescaped here; a key typed by hand (not a valid escape) is taken as it is.
+        """
         pk_column = getattr(self.model, self._primary_key)
-        value = coerce_pk(pk_column, id)
+        value = coerce_pk(pk_column, _unescape_pk(id))
         query = self.get_query().options(*self.details_loader_options)
         obj = None if value is None else query.filter(pk_column == value).one_or_none()
         if obj is None:
