@@ -108,7 +108,7 @@ def test_csv_cells_with_formulas_are_neutralised_and_html_stays_text(make_client
 
 
 def test_the_csv_starts_with_a_byte_order_mark_so_excel_reads_utf8(make_client, karanganyar, db_session):
-    KimFactory(regency_code="33.13", name="KIM Guyub Rukun \u2013 J\u00e9ruk")  # an en dash and an accent
+    KimFactory(regency="33.13", name="KIM Guyub Rukun \u2013 J\u00e9ruk")  # an en dash and an accent
     db_session.flush()
 
     body = export(make_client(karanganyar.admin), "kim", "csv").get_data()

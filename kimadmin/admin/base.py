@@ -143,6 +143,15 @@ def _unescape_pk(value: Any) -> Any:
     return parts[0] if len(parts) == 1 and tools.escape(parts[0]) == value else value
 
 
+def regency_names() -> dict[str, str]:
+    """Regency code -> name for this request (one statement, only when a wider scope needs it)."""
+    cached = g.get("_regency_names")
+    if cached is None:
+        rows = db.session.execute(sa.select(Regency.code, Regency.name)).all()
+        cached = g._regency_names = {code: name for code, name in rows}
+    return cached
+
+
 def coerce_pk(column: Any, value: Any) -> Any:
     """A submitted primary key converted to the column's type, or ``None`` if it cannot be."""
     try:
@@ -259,6 +268,39 @@ class ScopedModelView(ModelView):
     edit_template = "admin/audit/edit.html"
     # Actions other than delete and the permission action they need.
     action_permissions: ClassVar[dict[str, str]] = {}
+
+    # --- the regency column for users who see more than one regency ------------------------------
+    # Province and national staff get a "Regency/City" column at the end of the list and of the
+    # export of every tenant-owned screen, so rows of different regencies can be told apart; a
+    # regency's own users do not need it. Appended, so Flask-Admin's sort indexes stay valid.
+    REGENCY_COLUMN: ClassVar[str] = "regency_code"
+
+    @property
+    def _list_columns(self) -> list[tuple[str, Any]]:
+        return self.__dict__.get("_own_list_columns", []) + self._regency_columns()
+
+    @_list_columns.setter
+    def _list_columns(self, value: list[tuple[str, Any]]) -> None:
+        self.__dict__["_own_list_columns"] = value
+
+    @property
+    def _export_columns(self) -> list[tuple[str, Any]]:
+        return self.__dict__.get("_own_export_columns", []) + self._regency_columns()
+
+    @_export_columns.setter
+    def _export_columns(self, value: list[tuple[str, Any]]) -> None:
+        self.__dict__["_own_export_columns"] = value
+
+    def _regency_columns(self) -> list[tuple[str, Any]]:
+        if not (has_request_context() and issubclass(self.model, ScopedByRegency)):
+            return []
+        scope = current_scope()
+        if scope is None or scope.level not in ("province", "nation"):
+            return []
+        own = self.__dict__.get("_own_list_columns", [])
+        if any(name == self.REGENCY_COLUMN for name, _label in own):
+            return []
+        return [(self.REGENCY_COLUMN, _l("Regency/City"))]
 
     form_base_class = KimBaseForm
     model_form_converter = ScopedModelConverter
@@ -532,6 +574,9 @@ class ScopedModelView(ModelView):
     def _get_list_value(
         self, context: Any, model: Any, name: str, column_formatters: Any, column_type_formatters: Any
     ) -> Any:
+        if name == self.REGENCY_COLUMN and name not in self.column_formatters:
+            code = getattr(model, name, None)
+            return regency_names().get(code, code or "")
         kind = self.personal_columns.get(name)
         if kind is not None:
             needed = "personal_data.export" if context is None else "personal_data.view"
