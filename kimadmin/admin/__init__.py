@@ -48,4 +48,7 @@ def init_app(app: Flask) -> Admin:
         YearEndReportView(name=_l("Year-end report"), endpoint="yearend_report", url="/admin/reports/year-end")
     )
     admin.add_view(trash_view())
+    from . import templating
+
+    templating.install(app)
     return admin
