@@ -7,6 +7,7 @@ Lists, details, logs and exports show masked values unless the user holds
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from lokal import normalize_phone, parse_nik, partial_mask
 
 PHONE = "PHONE"
@@ -21,10 +22,25 @@ def normalise_phone(value: str | None) -> str | None:
     return normalize_phone(value)
 
 
+# lokal-id's checks by issue code, in our catalogue: its own messages are Indonesian only.
+_NIK_MESSAGES = {
+    "format": _l("A NIK has exactly 16 digits."),
+    "province": _l("The NIK's province code is not a known province."),
+    "wilayah": _l("The NIK's regency and district codes cannot be 00."),
+    "birth_date": _l("The birth date in the NIK is not a valid date."),
+    "serial": _l("The NIK's serial number cannot be 0000."),
+}
+
+
 def nik_errors(value: str) -> list[str]:
-    """Lokal's own (Indonesian) messages for an invalid NIK; empty when valid."""
+    """Why ``value`` is not a valid NIK, in the user's language; empty when valid.
+
+    The checks are lokal-id's; an issue code we do not know yet keeps lokal-id's own message.
+    """
     info = parse_nik(value)
-    return [] if info.valid else [issue.message for issue in info.errors]
+    if info.valid:
+        return []
+    return [str(_NIK_MESSAGES[issue.code]) if issue.code in _NIK_MESSAGES else issue.message for issue in info.errors]
 
 
 def mask(kind: str, value: str | None) -> str:

@@ -174,3 +174,21 @@ def test_every_string_has_an_indonesian_translation(domain, source_msgids):
 def is_translated(message) -> bool:
     forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
     return all(form.strip() for form in forms)
+
+
+@pytest.mark.parametrize(
+    ("language", "messages"),
+    [
+        ("id", ["Kode provinsi pada NIK tidak dikenal.", "Tanggal lahir di NIK tidak valid."]),
+        ("en", ["The NIK's province code is not a known province.", "The birth date in the NIK is not a valid date."]),
+    ],
+)
+def test_nik_problems_are_explained_in_the_users_language(app, language, messages):
+    """lokal-id checks the NIK; its own messages are Indonesian only, so ours are used by issue code."""
+    from flask_babel import force_locale
+
+    from kimadmin.personal_data import nik_errors
+
+    with app.test_request_context("/"), force_locale(language):
+        assert nik_errors("9999999999999999") == messages
+        assert nik_errors("3313010101010001") == []
