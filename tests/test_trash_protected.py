@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from kimadmin.extensions import db
 from kimadmin.models import Kim
-from kimadmin.testing.factories import KimFactory, make_user
+from kimadmin.testing.factories import BoardFactory, KimFactory, make_user
 from kimadmin.testing.plugins import enable_plugin
 from kimadmin.trash import INCLUDE_TRASHED
 from kimadmin.trash.models import TrashBatch
@@ -62,6 +62,25 @@ def test_a_kim_with_workshop_registrations_is_not_trashed_and_the_message_names_
     assert "Registrations: 3" in page and "Participants: 1" in page
     assert raw(Kim, kim.id).deleted_at is None and batches() == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 3
+
+
+def test_a_protected_kim_with_attachments_gets_no_confirmation_page_but_the_reason(
+    make_client, karanganyar, db_session
+):
+    """Like Django's admin: what protects a record is said before any "delete" button is offered."""
+    enable_plugin("workshop_attendance", KARANGANYAR)
+    kim = KimFactory(name="KIM Manteb", regency=KARANGANYAR)
+    BoardFactory(kim=kim)
+    workshop.register(workshop.make_workshop(regency=KARANGANYAR), kim=kim)
+    client = make_client(karanganyar.admin)
+    in_english(client)
+
+    response = client.post_form("/admin/kim/delete/", {"id": kim.id, "url": "/admin/kim/"})
+
+    assert response.status_code == 302
+    page = flashed(client)
+    assert "KIM Manteb is still referred to by other records (Registrations: 1)" in page
+    assert raw(Kim, kim.id).deleted_at is None
 
 
 def test_the_refusal_is_in_indonesian(make_client, karanganyar, db_session):

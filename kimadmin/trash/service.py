@@ -53,6 +53,7 @@ __all__ = [
     "purge_older_than",
     "restore",
     "trash_days",
+    "trash_refusal",
 ]
 
 DEFAULT_TRASH_DAYS = 30
@@ -199,6 +200,16 @@ def move_to_trash(root: Any, user: Any = None, now: datetime | None = None) -> T
         row.deleted_at, row.deleted_by, row.trash_batch_id = now, user_id, batch.id
     db.session.flush()
     return batch
+
+
+def trash_refusal(root: Any) -> str | None:
+    """Why ``root`` cannot go to the trash now (translated), or ``None``: for a confirmation page
+    that should say so up front instead of offering a button that will be refused."""
+    try:
+        refuse_if_protected(_subtree([root], include_trashed=False))
+    except TrashRefused as refused:
+        return str(refused)
+    return None
 
 
 def _count(rows: Iterable[Any]) -> dict[str, int]:
