@@ -19,8 +19,9 @@ attendance list, a training's scores, a festival's entries are records of events
 owned by the event rather than by the KIM). Taking them into the trash would silently change
 those events' lists; leaving them live would show rows pointing at a hidden KIM and make the
 purge fail on the foreign key, which would block every later purge. Refusing up front, naming
-the rows, is what an administrator can act on. A plugin whose rows do belong to the KIM declares
-``ondelete="CASCADE"`` and mixes in :class:`~.columns.Trashable`: they then go with it.
+the rows, is what an administrator can act on. Rows that do belong to the KIM declare
+``ondelete="CASCADE"``; those that mix in :class:`~.columns.Trashable` (the core's boards,
+decrees...) then go to the trash and come back with it, the others are deleted with it at the purge.
 
 The check counts through the table itself, not the ORM: the rows that block a deletion block it
 whether or not the user may see them, and a row in the trash still holds its key.
