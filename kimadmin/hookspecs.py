@@ -74,9 +74,18 @@ class DashboardWidget:
 
 @dataclass(frozen=True)
 class ExportColumn:
+    """A column a plugin adds to a core export (see ``kimadmin_export_columns``).
+
+    ``personal`` marks a column holding personal data (UU 27/2022) by its kind, ``PHONE``, ``NIK``
+    or ``BIRTH_DATE`` from :mod:`kimadmin.plugin_api` (any other non-empty kind counts as personal
+    too). Such a column is left out of the file unless the user holds ``personal_data.export``,
+    exactly like the core's own phone, NIK and birth-date columns.
+    """
+
     name: str
     label: Any
     value: Callable[[Any], Any]
+    personal: str | None = None
 
 
 # --- the hooks ----------------------------------------------------------------------------------------
@@ -121,7 +130,12 @@ def kimadmin_dashboard_widgets(regency: str | None, user: Any) -> list[Dashboard
 
 @hookspec
 def kimadmin_export_columns(model: type) -> list[ExportColumn]:
-    """Extra columns the plugin adds to exports of a core model (e.g. a KIM's festival placings)."""
+    """Extra columns the plugin adds to exports of a core model (e.g. a KIM's festival placings).
+
+    Give a column holding personal data its kind, ``ExportColumn(..., personal=PHONE)``: it is
+    then left out for users without ``personal_data.export``. Unmarked columns go to everyone
+    who may export the list.
+    """
 
 
 @hookspec

@@ -20,12 +20,14 @@ from .models.choices import AWARD_LEVELS
 from .models.kim import Kim
 from .models.regions import District, Village
 from .models.users import User
-from .personal_data import PHONE, mask, normalise_phone
+from .personal_data import BIRTH_DATE, NIK, PHONE, mask, normalise_phone
 from .plugin_i18n import N_, PluginCatalogue
 from .tenancy import RegencyOwned, SharedOrScoped, TenantOwned, current_scope
 
 __all__ = [
     "AWARD_LEVELS",
+    "BIRTH_DATE",
+    "NIK",
     "N_",
     "PHONE",
     "PLUGIN_API_VERSION",

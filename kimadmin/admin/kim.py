@@ -818,7 +818,13 @@ class KimView(ScopedModelView):
         if not self.validate_form(form):
             flash_errors(form, message=_("The KIM was not deleted. %(error)s"))
             return redirect(return_url)
+        from ..trash.service import trash_refusal
+
         kim = self.get_one(form.id.data)
+        refusal = trash_refusal(kim)
+        if refusal is not None:  # records that cannot go with it protect it: say so before asking
+            flash(refusal, "error")
+            return redirect(return_url)
         counts = attachment_counts([kim.id]).get(kim.id, {})
         if any(counts.values()) and request.form.get("confirm") != "yes":
             return self.render(

@@ -45,6 +45,7 @@ from ..models.plugins import PluginActivation
 from ..models.users import User
 from ..tenancy import ScopedByRegency, SharedOrScoped
 from . import model as m
+from .cascade import cascade_keys, cascaded_rows
 from .values import audit_value, truncate
 
 __all__ = ["SYSTEM", "init_session", "record_event", "register_personal_columns", "suspended"]
@@ -62,6 +63,7 @@ USER_ROLE_FIELDS = frozenset({"role_name", "regency_code", "province_code", "act
 NOT_AUDITED = (m.AuditEntry, AuthEvent, PluginActivation)
 
 _INFO_KEY = "kimadmin_audit_pending"
+_CASCADE_KEY = "kimadmin_audit_cascaded"  # entries of the rows a flush lets the database delete (cascade)
 _suspended = 0  # > 0 inside suspended(): nothing is recorded
 _personal_from_views: dict[type, dict[str, str]] = {}
 _policies: dict[type, Policy | None] = {}
@@ -248,10 +250,45 @@ def record_event(
 
 
 # --- reading a flush -----------------------------------------------------------------------------
+def _before_flush(session: orm.Session, flush_context: Any, instances: Any) -> None:
+    """Read now what the database will delete on its own with this flush's deleted rows.
+
+    After the flush those rows are gone (:mod:`.cascade`); their entries wait in ``session.info``
+    and join the transaction's in :func:`_after_flush`, only if the flush succeeded.
+    """
+    session.info.pop(_CASCADE_KEY, None)
+    if _suspended:
+        return
+    deleted = [obj for obj in session.deleted if policy_for(type(obj)) is not None or _has_cascades(obj)]
+    if not deleted:
+        return
+    entries: list[tuple[Any, Pending]] = []
+    actor, now = _actor(), utcnow()
+    with cascaded_rows(session, deleted) as rows:
+        for obj in rows:
+            policy = policy_for(type(obj))
+            if policy is None:
+                continue
+            for key in policy.collections:  # M2M rows go with it: list them as a normal delete does
+                getattr(obj, key)
+            state = sa.inspect(obj)
+            entry = _pending(state, obj, policy, m.DELETE, _snapshot(state, policy, deleted=True), actor, now)
+            entries.append(((policy.object_type, entry.row["object_id"]), entry))
+    if entries:
+        session.info[_CASCADE_KEY] = entries
+
+
+def _has_cascades(obj: Any) -> bool:
+    return sa.inspect(type(obj)).local_table in cascade_keys(sa.inspect(type(obj)).registry)
+
+
 def _after_flush(session: orm.Session, flush_context: Any) -> None:
+    cascaded = session.info.pop(_CASCADE_KEY, None) or []
     if _suspended:
         return
     pending = _current(session)
+    for key, entry in cascaded:
+        _merge(pending, key, entry)
     actor: dict[str, Any] | None = None
     now: datetime | None = None
     for state, (is_delete, list_only) in list(flush_context.states.items()):
@@ -269,20 +306,28 @@ def _after_flush(session: orm.Session, flush_context: Any) -> None:
             kind, changes = m.UPDATE, _differences(state, policy)
             if not changes:
                 continue
-        object_id = _object_id(state)
         actor = actor if actor is not None else _actor()
         now = now or utcnow()
-        row = {
-            **actor,
-            "occurred_at": now,
-            "regency_code": state.dict.get("regency_code"),
-            "object_type": policy.object_type,
-            "object_id": object_id,
-            "object_label": _label(obj, policy, object_id),
-            "action": kind if kind != m.UPDATE else policy.action_for_update(changes),
-            "changes": changes,
-        }
-        _merge(pending, (policy.object_type, object_id), Pending(kind, row, policy))
+        entry = _pending(state, obj, policy, kind, changes, actor, now)
+        _merge(pending, (policy.object_type, entry.row["object_id"]), entry)
+
+
+def _pending(
+    state: Any, obj: Any, policy: Policy, kind: str, changes: dict[str, list[Any]], actor: dict[str, Any], now: datetime
+) -> Pending:
+    """The entry of one row's change, by ``actor`` at ``now``."""
+    object_id = _object_id(state)
+    row = {
+        **actor,
+        "occurred_at": now,
+        "regency_code": state.dict.get("regency_code"),
+        "object_type": policy.object_type,
+        "object_id": object_id,
+        "object_label": _label(obj, policy, object_id),
+        "action": kind if kind != m.UPDATE else policy.action_for_update(changes),
+        "changes": changes,
+    }
+    return Pending(kind, row, policy)
 
 
 def _snapshot(state: Any, policy: Policy, deleted: bool) -> dict[str, list[Any]]:
@@ -408,6 +453,7 @@ def init_session(session_class: type[orm.Session]) -> None:
     """Install the listeners on ``session_class`` (once, however many apps are created)."""
     if event.contains(session_class, "after_flush", _after_flush):
         return
+    event.listen(session_class, "before_flush", _before_flush)
     event.listen(session_class, "after_flush", _after_flush)
     event.listen(session_class, "before_commit", _before_commit)
     event.listen(session_class, "after_transaction_end", _after_transaction_end)

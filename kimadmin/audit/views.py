@@ -47,6 +47,32 @@ def history_url(obj: Any) -> str | None:
     return url_for("audit_entry.history_view", object_type=policy.object_type, object_id=object_id)
 
 
+def hidden_plugin_prefixes() -> tuple[str, ...]:
+    """Table prefixes of the plugins not enabled for the user (``workshop_attendance_``...).
+
+    A module switched off for a regency keeps its data, and its screens answer 404 there; the
+    entries recording its rows (names, masked phones, scores) must not stay readable through the
+    core's change list either. Switching it on again shows them again.
+    """
+    from ..plugin_manager import enabled_plugins, registry
+
+    enabled = enabled_plugins()
+    return tuple(prefix for prefix in registry().table_prefixes() if prefix.removesuffix("_") not in enabled)
+
+
+def visible_type(object_type: str, hidden: tuple[str, ...]) -> bool:
+    return not any(object_type.startswith(prefix) for prefix in hidden)
+
+
+def _without_hidden_plugins(query: Any) -> Any:
+    hidden = hidden_plugin_prefixes()
+    if not hidden:
+        return query
+    return query.filter(
+        sa.not_(sa.or_(*(AuditEntry.object_type.startswith(prefix, autoescape=True) for prefix in hidden)))
+    )
+
+
 def field_label(names: dict[str, str], key: str) -> str:
     """A field's label on its screen; ``village_code`` reads as the screen's ``village``."""
     for candidate in (key, key.removesuffix("_id"), key.removesuffix("_code")):
@@ -202,6 +228,27 @@ class AuditEntryView(AuditView):
         )
         super().__init__(model, **kwargs)
 
+    def get_query(self) -> Any:
+        """Entries in the user's area, without those of plugins off for the user."""
+        return _without_hidden_plugins(super().get_query())
+
+    def get_count_query(self) -> Any:
+        return _without_hidden_plugins(super().get_count_query())
+
+    def _get_filter_groups(self) -> Any:
+        """The record-type filter offers no type of a plugin that is off for the user."""
+        groups = super()._get_filter_groups()
+        hidden = hidden_plugin_prefixes()
+        if not groups or not hidden:
+            return groups
+        for items in groups.values():
+            for item in items:
+                column = getattr(self._filters[item["index"]], "column", None)
+                if column is AuditEntry.object_type and item.get("options"):
+                    options = item["options"]
+                    item["options"] = [(value, label) for value, label in options if visible_type(value, hidden)]
+        return groups
+
     @expose("/history/<object_type>/<object_id>/")
     def history_view(self, object_type: str, object_id: str) -> Any:
         """One record's entries, newest first; 404 when the user may see neither it nor them.
@@ -210,6 +257,8 @@ class AuditEntryView(AuditView):
         user of another regency learns nothing, not even that the record exists. A deleted record
         keeps its history (its entries are still in the user's regency).
         """
+        if not visible_type(object_type, hidden_plugin_prefixes()):
+            abort(404)
         model = _model_of(object_type)
         record = self._load_record(model, object_id) if model is not None else None
         entries = (

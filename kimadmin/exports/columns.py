@@ -4,7 +4,8 @@ The view's export columns come first, without personal data (phone, NIK, birth d
 user holds ``personal_data.export`` (:meth:`ScopedModelView.permitted_export_columns`); then the
 columns plugins add through ``kimadmin_export_columns(model)``, asked only of the plugins enabled
 for the user's regency (:func:`kimadmin.plugin_manager.enabled_plugins`: for a province user, the
-plugins enabled in some regency of the province; for a national user, every active plugin). A
+plugins enabled in some regency of the province; for a national user, every active plugin), those
+marked ``personal`` under the same permission as the core's personal columns. A
 plugin's value function that raises leaves its cell empty (logged once per export): one plugin's
 bug cannot break a core export.
 """
@@ -62,6 +63,12 @@ def export_fields(view: Any) -> list[ExportField]:
         ExportField(str(name), label, lambda row, name=name: view.get_export_value(row, name))
         for name, label in view.permitted_export_columns()
     ]
+    personal_allowed: bool | None = None
     for plugin, column in plugin_export_columns(view.model):
+        if column.personal:
+            if personal_allowed is None:
+                personal_allowed = bool(view.may("personal_data.export"))
+            if not personal_allowed:
+                continue
         fields.append(ExportField(f"{plugin}:{column.name}", column.label, _guarded(plugin, column)))
     return fields

@@ -14,7 +14,10 @@ trash = AppGroup("trash", help="The trash of deleted records.")
 @trash.command("purge")
 @click.option("--days", type=int, default=None, help="Purge what was deleted more than this many days ago.")
 def purge_command(days: int | None) -> None:
-    """Purge trash older than KIMADMIN_TRASH_DAYS (default 30) days, with its files."""
+    """Purge trash older than KIMADMIN_TRASH_DAYS (default 30) days, with its files.
+
+    Each batch is purged on its own: one that cannot go is listed (exit status 1), the rest go.
+    """
     days = trash_days(current_app.config) if days is None else days
     if days < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--days")
@@ -25,3 +28,8 @@ def purge_command(days: int | None) -> None:
         + (f" ({tables})" if tables else "")
         + f", {result.files} files."
     )
+    for failure in result.failures:
+        click.echo(f"Not purged: trash batch {failure.batch_id} ({failure.label}): {failure.reason}", err=True)
+    if result.failures:
+        # Non-zero so a scheduled purge that leaves batches behind is noticed.
+        raise click.exceptions.Exit(1)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from .protect import TrashRefused
 from .service import move_to_trash, trash_days
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,10 @@ def delete_to_trash(view: Any, model: Any) -> bool:
     try:
         move_to_trash(model, user)
         db.session.commit()
+    except TrashRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return False
     except Exception as exc:
         db.session.rollback()
         if not view.handle_view_exception(exc):

@@ -10,11 +10,16 @@ restore brings back exactly that set, never rows trashed separately earlier.
 Every change goes through the ORM unit of work (one transaction), so the tenancy checks and the
 audit history see each row (``deleted_at`` None -> value is "trash", value -> None "restore").
 Purging deletes the rows (the database cascades the rest) and removes the decree PDFs and KIM
-logos they pointed at, after the commit.
+logos they pointed at, after the commit. Each batch is purged in its own savepoint, so one that
+cannot go is reported and the others still go.
+
+Rows outside the trash that refer to a record without ``ON DELETE`` protect it: it is not moved
+to the trash while they exist (:mod:`.protect` explains the rule and why).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -26,22 +31,29 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..uploads import PendingFiles, upload_dir
 from .columns import INCLUDE_TRASHED, Trashable
 from .models import TrashBatch
+from .protect import TrashRefused, refuse_if_protected
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_TRASH_DAYS",
+    "PurgeFailure",
     "PurgeResult",
     "RestoreRefused",
+    "TrashRefused",
     "batch_rows",
     "move_to_trash",
     "purge",
     "purge_older_than",
     "restore",
     "trash_days",
+    "trash_refusal",
 ]
 
 DEFAULT_TRASH_DAYS = 30
@@ -142,7 +154,12 @@ KIND_LABELS: dict[str, Any] = {
 
 
 def kind_label(table: str) -> str:
-    return str(KIND_LABELS.get(table, table))
+    """A record kind's name: the core's own, else the name of the screen showing it (plugins)."""
+    if table in KIND_LABELS:
+        return str(KIND_LABELS[table])
+    from ..audit.labels import type_label
+
+    return type_label(table)
 
 
 def describe(row: Any) -> str:
@@ -156,11 +173,16 @@ def describe(row: Any) -> str:
 
 # --- trash ---------------------------------------------------------------------------------
 def move_to_trash(root: Any, user: Any = None, now: datetime | None = None) -> TrashBatch:
-    """Move ``root`` and its live attached rows to the trash as one batch (flushed, not committed)."""
+    """Move ``root`` and its live attached rows to the trash as one batch (flushed, not committed).
+
+    Refused (:class:`TrashRefused`, nothing changed) while rows that cannot go with it still refer
+    to one of them (:mod:`.protect`): they would point at a hidden record and block the purge.
+    """
     if not isinstance(root, Trashable):
         raise TypeError(f"{type(root).__name__} does not go to the trash")
     now = now or datetime.now(UTC)
     rows = _subtree([root], include_trashed=False)
+    refuse_if_protected(rows)
     user_id = getattr(user, "id", None)
     batch = TrashBatch(
         item_table=root.__tablename__,
@@ -178,6 +200,16 @@ def move_to_trash(root: Any, user: Any = None, now: datetime | None = None) -> T
         row.deleted_at, row.deleted_by, row.trash_batch_id = now, user_id, batch.id
     db.session.flush()
     return batch
+
+
+def trash_refusal(root: Any) -> str | None:
+    """Why ``root`` cannot go to the trash now (translated), or ``None``: for a confirmation page
+    that should say so up front instead of offering a button that will be refused."""
+    try:
+        refuse_if_protected(_subtree([root], include_trashed=False))
+    except TrashRefused as refused:
+        return str(refused)
+    return None
 
 
 def _count(rows: Iterable[Any]) -> dict[str, int]:
@@ -300,41 +332,56 @@ def _check_no_live_duplicate(rows: list[Any]) -> None:
 
 # --- purge ---------------------------------------------------------------------------------
 @dataclass
+class PurgeFailure:
+    """A batch that stayed in the trash, and why (translated)."""
+
+    batch_id: int
+    label: str
+    reason: str
+
+
+@dataclass
 class PurgeResult:
     batches: int = 0
     rows: int = 0
     files: int = 0
     per_table: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    failures: list[PurgeFailure] = field(default_factory=list)
 
 
 def purge(batches: Iterable[TrashBatch]) -> PurgeResult:
     """Delete the batches' rows for good (and whatever the database cascades), commit, then
-    remove the files they pointed at. Rows of other batches that hang below them go too."""
+    remove the files they pointed at. Rows of other batches that hang below them go too.
+
+    Each batch is purged in its own savepoint: one that cannot go (rows outside the trash still
+    refer to it) is rolled back alone and reported in ``failures``, and the others are purged.
+    One such KIM must not hold up every later purge.
+    """
     result = PurgeResult()
     files = PendingFiles(upload_dir())
-    batches = list(batches)
-    ids = {batch.id for batch in batches}
-    if not batches:
-        return result
-    roots = [root for root in map(batch_root, batches) if root is not None]
-    levels = _subtree_levels(roots, include_trashed=True)
-    rows = [row for level in levels for row in level]
-    others = {row.trash_batch_id for row in rows} - ids - {None}
-    for row in rows:
-        for column in FILE_COLUMNS:
-            files.remove_after_commit(getattr(row, column, None))
-    # The deepest rows first, one flush per level: the database must not cascade a row away
-    # before the ORM deletes it (its version check would then find nothing).
-    for level in reversed(levels):
-        for row in level:
-            db.session.delete(row)
+    for batch_id in [batch.id for batch in batches]:
+        # Looked up again: purging an earlier batch may have emptied and dropped this one.
+        batch = db.session.scalar(sa.select(TrashBatch).where(TrashBatch.id == batch_id))
+        if batch is None:
+            continue
+        label = batch.label
+        try:
+            with db.session.begin_nested():
+                purged = _purge_batch(batch)
+        except TrashRefused as refused:
+            result.failures.append(PurgeFailure(batch_id, label, str(refused)))
+            continue
+        except SQLAlchemyError:
+            log.exception("purging trash batch %s failed", batch_id)
+            reason = _("It could not be deleted for good; it stays in the Trash.")
+            result.failures.append(PurgeFailure(batch_id, label, reason))
+            continue
+        result.batches += 1
+        result.rows += len(purged)
+        for row in purged:
             result.per_table[row.__tablename__] += 1
-        db.session.flush()
-    for batch in batches:
-        db.session.delete(batch)
-    db.session.flush()
-    _drop_emptied_batches(others)
-    result.batches, result.rows = len(batches), len(rows)
+            for column in FILE_COLUMNS:
+                files.remove_after_commit(getattr(row, column, None))
     try:
         db.session.commit()
     except Exception:
@@ -343,6 +390,25 @@ def purge(batches: Iterable[TrashBatch]) -> PurgeResult:
     result.files = len(files.replaced)
     files.commit()
     return result
+
+
+def _purge_batch(batch: TrashBatch) -> list[Any]:
+    """Delete one batch, its rows and what hangs below them (flushed); the rows deleted."""
+    root = batch_root(batch)
+    levels = _subtree_levels([root], include_trashed=True) if root is not None else []
+    rows = [row for level in levels for row in level]
+    refuse_if_protected(rows)
+    others = {row.trash_batch_id for row in rows} - {batch.id, None}
+    # The deepest rows first, one flush per level: the database must not cascade a row away
+    # before the ORM deletes it (its version check would then find nothing).
+    for level in reversed(levels):
+        for row in level:
+            db.session.delete(row)
+        db.session.flush()
+    db.session.delete(batch)
+    db.session.flush()
+    _drop_emptied_batches(others)
+    return rows
 
 
 def _drop_emptied_batches(candidates: set[int]) -> None:

@@ -120,6 +120,9 @@ class TrashView(BaseView):
             current_app.logger.exception("purging trash batch failed")
             flash(_("The record could not be deleted for good; nothing was changed."), "error")
             return redirect(url_for(".index"))
+        if result.failures:
+            flash(result.failures[0].reason, "error")
+            return redirect(url_for(".index"))
         flash(
             ngettext(
                 "%(name)s was deleted for good (%(num)d record).",

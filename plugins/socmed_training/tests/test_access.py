@@ -72,6 +72,17 @@ def test_karanganyar_officers_work_and_see_the_menu_and_card(make_client, karang
     assert "socmed-training-widget" in home
 
 
+def test_the_session_details_page_links_to_its_history(make_client, karanganyar_training, karanganyar):
+    _kim, session, _participant, _entry = karanganyar_training
+    path = f"/admin/socmed_training/session/details/?id={session.id}"
+
+    page = make_client(karanganyar.admin).get(path).get_data(as_text=True)
+
+    assert 'id="audit-history-link"' in page
+    assert f'href="/admin/audit_entry/history/socmed_training_session/{session.id}/"' in page
+    assert 'id="socmed-participants"' in page  # the plugin's own part of the page is still there
+
+
 def test_wonosobo_with_the_training_on_still_never_sees_karanganyar_rows(
     make_client, karanganyar_training, wonosobo, db_session
 ):
