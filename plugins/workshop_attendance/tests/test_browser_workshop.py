@@ -1,16 +1,15 @@
 """In real Chromium: an officer registers a participant, checks them in by code at the door and
 downloads their certificate.
 
-Built on the core's browser kit (``tests/e2e/conftest.py``): the live server sees only committed
-rows, so the workshop made here is committed and removed again by :func:`workshop_day` (the
-workshop, its registrations and the module switch) before the kit removes the KIM and users and
-checks that no table changed.
+Built on the test kit's browser fixtures (:mod:`kimadmin.testing.browser`): the live server sees
+only committed rows, so the workshop made here is committed and removed again by
+:func:`workshop_day` (the workshop and its registrations) before the kit puts the module switch
+back, removes the KIM and users and checks that no table changed.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,22 +19,14 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from kimadmin.extensions import db
-from kimadmin.models import PluginActivation
-from kimadmin.plugin_service import set_enabled
-from kimadmin.testing import TEST_PASSWORD
+from kimadmin.plugin_api import db
+from kimadmin.testing.browser import log_in
 from kimadmin.testing.factories import KimFactory
-from tests.e2e.conftest import (  # noqa: F401 - the core's browser fixtures, reused
-    base_url,
-    browser_context_args,
-    browser_type_launch_args,
-    committed,
-    live_server,
-)
 
 from ..models import Registration, Workshop
 from .factories import PLUGIN, WONOSOBO, today
 
+pytest_plugins = ["kimadmin.testing.browser"]  # live_server, Chromium, committed
 pytestmark = pytest.mark.e2e
 
 
@@ -49,12 +40,12 @@ class WorkshopDay:
 
 
 @pytest.fixture
-def workshop_day(app, committed) -> Iterator[WorkshopDay]:  # noqa: F811 - the imported fixture
+def workshop_day(app, committed) -> Iterator[WorkshopDay]:
     officer = committed.user("operator", regency=WONOSOBO)
+    committed.enable_plugin(PLUGIN, WONOSOBO)
     title = f"Workshop Literasi Digital {committed.token}"
     with app.app_context():
         try:
-            switched_on = set_enabled(PLUGIN, WONOSOBO, True)
             kim = KimFactory(regency=WONOSOBO, name=committed.kim_name("KIM Sindoro"))
             workshop = Workshop(
                 regency_code=WONOSOBO,
@@ -76,24 +67,9 @@ def workshop_day(app, committed) -> Iterator[WorkshopDay]:  # noqa: F811 - the i
             try:
                 db.session.execute(sa.delete(Registration).where(Registration.workshop_id == data.workshop_id))
                 db.session.execute(sa.delete(Workshop).where(Workshop.id == data.workshop_id))
-                if switched_on:
-                    db.session.execute(
-                        sa.delete(PluginActivation).where(
-                            PluginActivation.plugin == PLUGIN, PluginActivation.regency_code == WONOSOBO
-                        )
-                    )
                 db.session.commit()
             finally:
                 db.session.remove()
-
-
-def log_in(page: Page, user) -> None:
-    page.goto("/login")
-    form = page.locator("form:has(input[name=password])")
-    form.locator("input[name=email]").fill(user.email)
-    form.locator("input[name=password]").fill(TEST_PASSWORD)
-    form.locator("button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 def test_an_officer_registers_checks_in_and_prints_a_certificate(page: Page, app, workshop_day):
