@@ -19,10 +19,11 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from kimadmin.plugin_api import db
+from kimadmin.plugin_api import Kim, db
 from kimadmin.testing.browser import log_in
 from kimadmin.testing.factories import KimFactory
 
+from .. import seats
 from ..models import Registration, Workshop
 from .factories import PLUGIN, WONOSOBO, today
 
@@ -112,3 +113,39 @@ def test_an_officer_registers_checks_in_and_prints_a_certificate(page: Page, app
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(pdf.path()).read_bytes())).pages)
     assert "Sri Rahayuningsih <b>" in text
     assert workshop_day.title in text and "SERTIFIKAT" in text
+
+
+def test_the_tickets_print_and_all_certificates_download_from_the_workshop_row(page: Page, app, workshop_day):
+    with app.app_context():
+        try:
+            workshop = db.session.get(Workshop, workshop_day.workshop_id)
+            kim = db.session.get(Kim, workshop_day.kim_id)
+            attendee = Registration(workshop=workshop, kim=kim, participant_name="Budi Hadir", gender="L")
+            db.session.add(attendee)
+            seats.place(attendee)
+            seats.check_in(workshop, attendee.code, None)
+            db.session.commit()
+            code = attendee.code
+        finally:
+            db.session.remove()
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    log_in(page, workshop_day.officer)
+    page.goto("/admin/workshop_attendance/workshop/")
+    row = page.locator("table.model-list tbody tr", has_text=workshop_day.title)
+
+    row.locator("a.wa-tickets-link").click()
+    ticket = page.locator(".wa-ticket", has_text="Budi Hadir")
+    expect(ticket.locator("svg.segno")).to_be_visible()
+    expect(ticket).to_contain_text(code)
+    page.emulate_media(media="print")
+    expect(page.locator("nav.navbar").first).to_be_hidden()  # the print style sheet applies
+    page.emulate_media(media="screen")
+
+    page.go_back()
+    with page.expect_download() as download_info:
+        page.locator("table.model-list tbody tr", has_text=workshop_day.title).locator("a.wa-certificates-link").click()
+    pages = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes())).pages
+    assert len(pages) == 1 and "Budi Hadir" in pages[0].extract_text()
+    assert problems == []
