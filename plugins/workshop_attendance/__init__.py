@@ -65,10 +65,18 @@ def kimadmin_admin_views() -> list[Any]:
 
 @hookimpl
 def kimadmin_blueprints() -> list[Any]:
-    """A blueprint without routes: it only makes the plugin's templates findable."""
+    """The plugin's templates and its static print style sheet (gated per regency like every route)."""
     from flask import Blueprint
 
-    return [Blueprint("workshop_attendance", __name__, template_folder="templates")]
+    return [
+        Blueprint(
+            "workshop_attendance",
+            __name__,
+            template_folder="templates",
+            static_folder="static",
+            url_prefix="/workshop_attendance",
+        )
+    ]
 
 
 @hookimpl

@@ -236,15 +236,8 @@ AGE_ALIASES = {"<18": "u18", "dibawah18": "u18", "56+": "56_plus", ">55": "56_pl
 def check_rows(workshop: Workshop, rows: list[Row]) -> Preview:
     """Check every row against the rules and the database (read only). Fills ``row.errors``."""
     kims = _kims_by_name({row.kim_text for row in rows if row.kim_text})
-    existing = {
-        (name.casefold(), kim_id)
-        for name, kim_id in db.session.execute(
-            sa.select(Registration.participant_name, Registration.kim_id).where(
-                Registration.workshop_id == workshop.id, Registration.status != "cancelled"
-            )
-        )
-    }
-    seen: set[tuple[str, int]] = set()
+    existing = seats.people_registered(workshop.id)  # the same rule as the registration form
+    seen: set[tuple[str, int | None]] = set()
     for row in rows:
         row.errors = []
         if not row.name:
@@ -268,7 +261,7 @@ def check_rows(workshop: Workshop, rows: list[Row]) -> Preview:
         if row.phone_text and row.phone is None:
             row.errors.append(_("Not a valid Indonesian phone number (for example 0812 3456 7890)."))
         if row.name and row.kim_id is not None:
-            key = (row.name.casefold(), row.kim_id)
+            key = seats.person_key(row.name, row.kim_id)
             if key in existing:
                 row.errors.append(_("This participant is already registered for the workshop."))
             elif key in seen:
@@ -328,7 +321,11 @@ def write_rows(workshop: Workshop, rows: list[Row]) -> tuple[int, int]:
             phone=row.phone,
         )
         db.session.add(registration)
-        if seats.place(registration) == "registered":
+        try:
+            placed = seats.place(registration)
+        except seats.SeatError as exc:  # registered meanwhile by someone else: nothing is written
+            raise ImportProblem(str(exc)) from exc
+        if placed == "registered":
             seated += 1
         else:
             waiting += 1

@@ -10,7 +10,12 @@ no row locks, so there a write to the row takes the database's write lock first 
 serialises writers the same way), before the seats are counted.
 
 Check-in takes the same lock and then looks at the registration again: scanning a ticket twice,
-or at two doors at once, records one check-in and keeps the first time.
+or at two doors at once, records one check-in and keeps the first time. It is open only on the
+workshop's days, by the office's calendar (:func:`is_open`).
+
+The same person (:func:`person_key`: name without case or extra spaces, and KIM) is registered
+once per workshop; :func:`place` checks it under the lock (a double-clicked Save), and the
+spreadsheet import uses the same :func:`people_registered`.
 
 Functions here run in the caller's transaction; the caller commits or rolls back.
 """
@@ -28,6 +33,7 @@ from kimadmin.plugin_api import db
 
 from .i18n import _
 from .models import CODE_LENGTH, Registration, Workshop
+from .texts import day, office_day
 
 # No 0/O, 1/I/L: a code read aloud or typed from a printed ticket is not mistaken.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -82,12 +88,50 @@ def seats_taken(workshop_id: int) -> int:
     )
 
 
+def waiting_count(workshop_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.workshop_id == workshop_id, Registration.status == "waiting"
+        )
+    )
+
+
+def person_key(name: str | None, kim_id: int | None) -> tuple[str, int | None]:
+    """Who a registration is, for spotting the same person twice: the name without case or extra
+    spaces ("siti  AMINAH" is "Siti Aminah"), and the KIM."""
+    return " ".join((name or "").split()).casefold(), kim_id
+
+
+def people_registered(
+    workshop_id: int, kim_id: int | None = None, excluding: int | None = None
+) -> set[tuple[str, int | None]]:
+    """The :func:`person_key` of every registration of the workshop that is not cancelled
+    (optionally of one KIM only, leaving one registration out).
+
+    Shared by the registration form (through :func:`place`) and the spreadsheet import, so both
+    refuse the same duplicates: a cancelled registration does not count (that person may register
+    again).
+    """
+    query = sa.select(Registration.participant_name, Registration.kim_id).where(
+        Registration.workshop_id == workshop_id, Registration.status != "cancelled"
+    )
+    if kim_id is not None:
+        query = query.where(Registration.kim_id == kim_id)
+    if excluding is not None:
+        query = query.where(Registration.id != excluding)
+    return {person_key(name, kim) for name, kim in db.session.execute(query)}
+
+
 def place(registration: Registration, moment: datetime | None = None) -> str:
     """Give a new registration a seat if one is free, else a place on the waiting list.
 
     Returns the status given. The registration is written first as *waiting* (with its ticket
     code and times), so every registration of this transaction is counted; then, under the
     workshop's lock, it gets a seat if fewer than ``capacity`` are taken.
+
+    The same person (name and KIM, see :func:`person_key`) is not registered twice for one
+    workshop: checked under the lock, so a double-clicked Save (two requests at once) takes one
+    place and the second request is refused with a :class:`SeatError`.
     """
     moment = moment or now()
     session = db.session
@@ -101,6 +145,15 @@ def place(registration: Registration, moment: datetime | None = None) -> str:
     session.add(registration)
     session.flush()
     workshop = lock_workshop(registration.workshop_id)
+    key = person_key(registration.participant_name, registration.kim_id)
+    if key in people_registered(workshop.id, registration.kim_id, excluding=registration.id):
+        raise SeatError(
+            _(
+                "%(name)s of %(kim)s is already registered for this workshop.",
+                name=registration.participant_name,
+                kim=registration.kim or "-",
+            )
+        )
     if seats_taken(workshop.id) < workshop.capacity:
         registration.status = "registered"
         registration.seated_at = moment
@@ -161,6 +214,18 @@ def cancel(registration_id: int, moment: datetime | None = None) -> list[Registr
     return promote_waiting(workshop, moment) if held_seat else []
 
 
+def is_open(workshop: Workshop, moment: datetime | None = None) -> bool:
+    """Whether ``moment`` (now by default) falls on one of the workshop's days, by the office's
+    calendar (:func:`.texts.office_day`: at 23:30 UTC it is already tomorrow in Jakarta)."""
+    return workshop.starts_on <= office_day(moment or now()) <= workshop.last_day
+
+
+def workshop_days(workshop: Workshop) -> str:
+    """``12 Mei 2025`` or ``12 Mei 2025 - 13 Mei 2025``."""
+    first, last = day(workshop.starts_on), day(workshop.last_day)
+    return first if first == last else f"{first} - {last}"
+
+
 @dataclass
 class CheckIn:
     registration: Registration
@@ -168,7 +233,20 @@ class CheckIn:
 
 
 def check_in(workshop: Workshop, code_text: str, user: Any, moment: datetime | None = None) -> CheckIn:
-    """Check in the holder of ``code_text`` at ``workshop``'s door. Idempotent."""
+    """Check in the holder of ``code_text`` at ``workshop``'s door. Idempotent.
+
+    Only on the workshop's days (:func:`is_open`, the office's calendar): a ticket scanned a
+    month early, or the wrong workshop's door screen left open, records no attendance.
+    """
+    moment = moment or now()
+    if not is_open(workshop, moment):
+        raise SeatError(
+            _(
+                "Check-in is open only on the workshop's days (%(days)s); today is %(today)s.",
+                days=workshop_days(workshop),
+                today=day(office_day(moment)),
+            )
+        )
     code = normalise_code(code_text)
     if not code:
         raise SeatError(_("Type or scan the code on the ticket."))
@@ -193,7 +271,7 @@ def check_in(workshop: Workshop, code_text: str, user: Any, moment: datetime | N
     if registration.checked_in_at is not None:
         return CheckIn(registration, first=False)
     # An ORM change (not a bulk UPDATE), so the audit history records who checked in whom, when.
-    registration.checked_in_at = moment or now()
+    registration.checked_in_at = moment
     registration.checked_in_by_id = getattr(user, "id", None)
     session.flush()
     return CheckIn(registration, first=True)

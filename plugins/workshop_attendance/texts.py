@@ -13,8 +13,14 @@ OFFICE_TIMEZONE = "Asia/Jakarta"  # outside the app (the app's own setting wins 
 
 def today() -> date:
     """Today in the office's time zone, not the server's."""
-    now = datetime.now(UTC)
-    return (to_user_timezone(now) if has_app_context() else now.astimezone(ZoneInfo(OFFICE_TIMEZONE))).date()
+    return office_day(datetime.now(UTC))
+
+
+def office_day(moment: datetime) -> date:
+    """The office's calendar day at ``moment`` (the app's time zone; naive means UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (to_user_timezone(moment) if has_app_context() else moment.astimezone(ZoneInfo(OFFICE_TIMEZONE))).date()
 
 
 def day(value: date | None) -> str:

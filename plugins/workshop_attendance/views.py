@@ -1,5 +1,6 @@
-"""The workshop screens: workshops (with check-in at the door and the attendance report) and
-registrations (with cancelling, tickets with a QR code, certificates and the spreadsheet import).
+"""The workshop screens: workshops (with check-in at the door, a printable page of every ticket,
+one PDF of every attendee's certificate, and the attendance report) and registrations (with
+cancelling, tickets with a QR code, certificates and the spreadsheet import).
 
 Scoping, per-regency gating and the permission check of each endpoint come from the core
 (:class:`~kimadmin.plugin_api.PluginModelView`); an action with a dot names a permission of its
@@ -25,7 +26,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from kimadmin.plugin_api import PHONE, PluginModelView, ScopedAjaxLoader, current_user, db, kim_picker, mask
 
 from . import importer, report, seats
-from .certificate import CertificateText, certificate_pdf
+from .certificate import CertificateText, MissingGlyphs, certificates_pdf
 from .i18n import _, _l
 from .models import AGE_GROUPS, GENDERS, STATUSES, Registration, Workshop
 from .texts import day, moment, today, workshop_when
@@ -87,7 +88,12 @@ class WorkshopView(WorkshopBaseView):
         undefer(Workshop.waiting_count),
         undefer(Workshop.attended_count),
     )
-    endpoint_actions = {"checkin_view": "checkin.record", "report_view": "report.view"}
+    endpoint_actions = {
+        "checkin_view": "checkin.record",
+        "report_view": "report.view",
+        "tickets_view": "registration.view",
+        "certificates_view": "certificate.export",
+    }
     list_template = "workshop_attendance/workshop_list.html"
 
     column_list = (
@@ -175,9 +181,16 @@ class WorkshopView(WorkshopBaseView):
         if current_user.can("workshop_attendance.registration.view"):
             url = url_for("workshop_attendance_registration.index_view", workshop=workshop.id)
             links.append(Markup('<a href="{}">{}</a>').format(url, _("Participants")))
+        if self.allowed("registration.view"):
+            url = url_for(".tickets_view", id=workshop.id)
+            links.append(Markup('<a href="{}" class="wa-tickets-link">{}</a>').format(url, _("Tickets")))
         if self.allowed("checkin.record"):
             url = url_for(".checkin_view", id=workshop.id)
             links.append(Markup('<a href="{}" class="wa-checkin-link">{}</a>').format(url, _("Check-in")))
+        if self.allowed("certificate.export"):
+            url = url_for(".certificates_view", id=workshop.id)
+            link = Markup('<a href="{}" class="wa-certificates-link">{}</a>')
+            links.append(link.format(url, _("Certificates (PDF)")))
         return Markup(" · ").join(links)
 
     def on_model_change(self, form: Any, workshop: Workshop, is_created: bool) -> None:
@@ -252,7 +265,59 @@ class WorkshopView(WorkshopBaseView):
             .filter(Workshop.id == workshop.id)
             .one()
         )
-        return self.render("workshop_attendance/checkin.html", workshop=counts, last=last)
+        return self.render(
+            "workshop_attendance/checkin.html",
+            workshop=counts,
+            last=last,
+            is_open=seats.is_open(workshop),
+            days=seats.workshop_days(workshop),
+        )
+
+    # --- printing for the day -------------------------------------------------------------------
+    @expose("/tickets/")
+    def tickets_view(self) -> Any:
+        """Every seat holder's ticket on one printable page: QR code, name, KIM and code.
+
+        The QR codes are inline SVG (drawn from the code alone, no image requests, nothing for
+        the CSP to block); the page's print style sheet hides the menus and keeps each ticket
+        on one sheet.
+        """
+        import segno
+
+        workshop = self.get_one(request.args.get("id"))  # scoped: another regency's is a 404
+        holders = (
+            db.session.query(Registration)
+            .options(joinedload(Registration.kim))
+            .filter(Registration.workshop_id == workshop.id, Registration.status == "registered")
+            .order_by(Registration.participant_name, Registration.id)
+            .all()
+        )
+        tickets = [
+            # segno draws the SVG from the ticket code (A-Z, 2-9 only): nothing of a user's text in it.
+            (r, Markup(segno.make(r.code, error="m").svg_inline(scale=4, border=2)))  # noqa: S704
+            for r in holders
+        ]
+        waiting = seats.waiting_count(workshop.id)
+        return self.render("workshop_attendance/tickets.html", workshop=workshop, tickets=tickets, waiting=waiting)
+
+    @expose("/certificates/")
+    def certificates_view(self) -> Any:
+        """One PDF with a certificate page for every participant checked in (no one else)."""
+        workshop = self.get_one(request.args.get("id"))
+        attendees = (
+            db.session.query(Registration)
+            .options(joinedload(Registration.kim))
+            .filter(Registration.workshop_id == workshop.id, Registration.checked_in_at.is_not(None))
+            .order_by(Registration.participant_name, Registration.id)
+            .all()
+        )
+        if not attendees:
+            return self.refused(_("Nobody has been checked in at this workshop yet: there is no certificate to print."))
+        try:
+            pdf = certificates_pdf([certificate_text(registration) for registration in attendees])
+        except MissingGlyphs as exc:
+            return self.refused(unprintable_message(exc), 422)
+        return pdf_download(pdf, f"sertifikat-{workshop.title}-{workshop.starts_on.isoformat()}.pdf")
 
     # --- the attendance report ------------------------------------------------------------------
     @expose("/report/")
@@ -483,26 +548,11 @@ class RegistrationView(WorkshopBaseView):
         registration = self.get_one(request.args.get("id"))
         if registration.checked_in_at is None:
             return self.refused(_("A certificate is given only to participants who were checked in at the workshop."))
-        workshop = registration.workshop
-        text = CertificateText(
-            heading=_("CERTIFICATE"),
-            subheading=_("is awarded to"),
-            name=registration.participant_name,
-            kim=str(registration.kim or ""),
-            role_line=_("for taking part as a participant in"),
-            workshop=workshop.title,
-            details=" · ".join(part for part in (workshop_when(workshop), workshop.venue) if part),
-            issuer=workshop.organiser or "",
-            number=_("No. %(code)s", code=registration.code),
-        )
-        name = (
-            secure_filename(f"sertifikat-{registration.participant_name}-{registration.code}.pdf") or "sertifikat.pdf"
-        )
-        return Response(
-            certificate_pdf(text),
-            mimetype="application/pdf",
-            headers={"Content-Disposition": f"attachment; filename={name}", "X-Content-Type-Options": "nosniff"},
-        )
+        try:
+            pdf = certificates_pdf([certificate_text(registration)])
+        except MissingGlyphs as exc:
+            return self.refused(unprintable_message(exc), 422)
+        return pdf_download(pdf, f"sertifikat-{registration.participant_name}-{registration.code}.pdf")
 
     # --- import from a spreadsheet --------------------------------------------------------------
     def _workshop_of_request(self) -> Workshop:
@@ -575,6 +625,43 @@ class RegistrationView(WorkshopBaseView):
             "success",
         )
         return redirect(url_for(".index_view", workshop=workshop.id))
+
+
+def certificate_text(registration: Registration) -> CertificateText:
+    """What an attendee's certificate says, translated for the current request."""
+    workshop = registration.workshop
+    return CertificateText(
+        heading=_("CERTIFICATE"),
+        subheading=_("is awarded to"),
+        name=registration.participant_name,
+        kim=str(registration.kim or ""),
+        role_line=_("for taking part as a participant in"),
+        workshop=workshop.title,
+        details=" · ".join(part for part in (workshop_when(workshop), workshop.venue) if part),
+        issuer=workshop.organiser or "",
+        number=_("No. %(code)s", code=registration.code),
+    )
+
+
+def unprintable_message(exc: MissingGlyphs) -> str:
+    """Which texts the certificate font cannot print, and what the officer can do about it."""
+    listed = "; ".join(f"{text} ({chars})" for text, chars in exc.problems)
+    return _(
+        "The certificate cannot be printed: the font has no letters for some characters of %(texts)s. "
+        "Certificates print Latin (with accents), Greek and Cyrillic letters: write the name in Latin "
+        "letters in the registration (or the workshop's title) and print again.",
+        texts=listed,
+    )
+
+
+def pdf_download(pdf: bytes, filename: str) -> Response:
+    """A PDF as a download, under a safe file name (no path or quote from a participant's name)."""
+    name = secure_filename(filename) or "sertifikat.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename={name}", "X-Content-Type-Options": "nosniff"},
+    )
 
 
 def _bad(value: str) -> Any:

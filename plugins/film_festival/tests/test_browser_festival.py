@@ -1,9 +1,9 @@
 """In real Chromium: a juror scores two films, an officer publishes, the placing shows on the KIM page.
 
-Built on the core's browser kit (``tests/e2e/conftest.py``): the live server sees only committed
-rows, so the festival made here is committed and removed again by :func:`festival` (its awards,
-edition, films, jurors, scores and the module switch) before the kit removes the KIM and users
-and checks that no table changed.
+Built on the test kit's browser fixtures (:mod:`kimadmin.testing.browser`): the live server sees
+only committed rows, so the festival made here is committed and removed again by :func:`festival`
+(its awards, edition, films, jurors and scores) before the kit puts the module switch back,
+removes the KIM and users and checks that no table changed.
 """
 
 from __future__ import annotations
@@ -16,22 +16,14 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from kimadmin.extensions import db
-from kimadmin.models import Award, PluginActivation
-from kimadmin.plugin_service import set_enabled
-from kimadmin.testing import TEST_PASSWORD
+from kimadmin.plugin_api import Award, db
+from kimadmin.testing.browser import log_in
 from kimadmin.testing.factories import KimFactory
-from tests.e2e.conftest import (  # noqa: F401 - the core's browser fixtures, reused
-    base_url,
-    browser_context_args,
-    browser_type_launch_args,
-    committed,
-    live_server,
-)
 
 from ..models import Edition, Juror, Submission
 from .factories import RUBRIC, WONOSOBO, make_edition
 
+pytest_plugins = ["kimadmin.testing.browser"]  # live_server, Chromium, committed
 pytestmark = pytest.mark.e2e
 
 
@@ -46,13 +38,13 @@ class CommittedFestival:
 
 
 @pytest.fixture
-def festival(app, committed) -> Iterator[CommittedFestival]:  # noqa: F811 - the imported fixture
+def festival(app, committed) -> Iterator[CommittedFestival]:
     officer = committed.user("operator", regency=WONOSOBO)
     juror = committed.user("viewer", regency=WONOSOBO)
+    committed.enable_plugin("film_festival", WONOSOBO)
     name = f"Festival Film Uji {committed.token}"
     with app.app_context():
         try:
-            switched_on = set_enabled("film_festival", WONOSOBO, True)
             edition = make_edition(WONOSOBO, name=name, criteria=RUBRIC)
             films = {}
             for label, title in (("KIM Sindoro", "Krasa"), ("KIM Sumbing", "Nular")):
@@ -87,24 +79,9 @@ def festival(app, committed) -> Iterator[CommittedFestival]:  # noqa: F811 - the
                 db.session.execute(
                     sa.delete(Edition).where(Edition.id == data.edition_id)
                 )  # films, jury, scores cascade
-                if switched_on:
-                    db.session.execute(
-                        sa.delete(PluginActivation).where(
-                            PluginActivation.plugin == "film_festival", PluginActivation.regency_code == WONOSOBO
-                        )
-                    )
                 db.session.commit()
             finally:
                 db.session.remove()
-
-
-def log_in(page: Page, user) -> None:
-    page.goto("/login")
-    form = page.locator("form:has(input[name=password])")
-    form.locator("input[name=email]").fill(user.email)
-    form.locator("input[name=password]").fill(TEST_PASSWORD)
-    form.locator("button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 def open_menu(page: Page, href: str) -> None:

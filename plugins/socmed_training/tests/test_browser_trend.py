@@ -1,13 +1,13 @@
 """In real Chromium: a viewer opens a KIM's account trend, and both charts are drawn by the plugin's
 static script with the core's Chart.js, under the app's CSP (no violation, no script error).
 
-Built on the core's browser kit (``tests/e2e/conftest.py``): the live server sees only committed
-rows, so the KIM, its checks and the module switch made here are committed and removed again.
+Built on the test kit's browser fixtures (:mod:`kimadmin.testing.browser`): the live server sees
+only committed rows, so the KIM, its checks and the module switch made here are committed and
+removed (or put back) again.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -16,36 +16,23 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from kimadmin.plugin_api import db
-from kimadmin.testing import TEST_PASSWORD
+from kimadmin.testing.browser import log_in
 from kimadmin.testing.factories import KimFactory
-from kimadmin.testing.plugins import enable_plugin
-from tests.e2e.conftest import (  # noqa: F401 - the core's browser fixtures, reused
-    base_url,
-    browser_context_args,
-    browser_type_launch_args,
-    committed,
-    live_server,
-)
 
 from ..dates import today
 from ..models import AccountLog
 from .factories import KARANGANYAR, PLUGIN
 
+pytest_plugins = ["kimadmin.testing.browser"]  # live_server, Chromium, committed
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def checked_kim(app, committed) -> Iterator[tuple[int, object]]:  # noqa: F811 - the imported fixture
+def checked_kim(app, committed) -> Iterator[tuple[int, object]]:
     viewer = committed.user("viewer", regency=KARANGANYAR)
+    committed.enable_plugin(PLUGIN, KARANGANYAR)
     with app.app_context():
         try:
-            activations = db.metadata.tables["plugin_activation"]
-            was_on = db.session.scalar(
-                sa.select(sa.func.count())
-                .select_from(activations)
-                .where(activations.c.plugin == PLUGIN, activations.c.regency_code == KARANGANYAR)
-            )
-            enable_plugin(PLUGIN, KARANGANYAR)
             kim = KimFactory(regency=KARANGANYAR, name=committed.kim_name("KIM Tren"))
             for days, followers, posts in ((90, 300, 12), (60, 340, 8), (30, 420, 15)):
                 db.session.add(
@@ -68,12 +55,6 @@ def checked_kim(app, committed) -> Iterator[tuple[int, object]]:  # noqa: F811 -
         with app.app_context():
             try:
                 db.session.execute(sa.delete(AccountLog).where(AccountLog.kim_id == kim_id))
-                if not was_on:
-                    db.session.execute(
-                        sa.delete(activations).where(
-                            activations.c.plugin == PLUGIN, activations.c.regency_code == KARANGANYAR
-                        )
-                    )
                 db.session.commit()
             finally:
                 db.session.remove()
@@ -85,12 +66,7 @@ def test_the_trend_charts_are_drawn_under_the_csp(page: Page, checked_kim):
     page.on("console", lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
 
-    page.goto("/login")
-    form = page.locator("form:has(input[name=password])")
-    form.locator("input[name=email]").fill(viewer.email)
-    form.locator("input[name=password]").fill(TEST_PASSWORD)
-    form.locator("button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    log_in(page, viewer)
 
     page.goto(f"/admin/socmed_training/account_log/trend/?kim={kim_id}")
     for chart in ("socmed-trend-followers", "socmed-trend-posts"):

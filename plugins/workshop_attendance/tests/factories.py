@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from kimadmin.plugin_api import db
 from kimadmin.testing.factories import KimFactory
@@ -56,3 +57,8 @@ def register(workshop: Workshop, name: str = "Siti Aminah", kim: Any = None, **v
 
 def days_ago(days: int) -> date:
     return today() - timedelta(days=days)
+
+
+def during(workshop: Workshop, hour: int = 9) -> datetime:
+    """A moment on the workshop's first day, in the office's time zone (check-in is open then)."""
+    return datetime.combine(workshop.starts_on, time(hour), tzinfo=ZoneInfo("Asia/Jakarta"))

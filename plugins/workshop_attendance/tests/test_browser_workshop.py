@@ -1,16 +1,15 @@
 """In real Chromium: an officer registers a participant, checks them in by code at the door and
 downloads their certificate.
 
-Built on the core's browser kit (``tests/e2e/conftest.py``): the live server sees only committed
-rows, so the workshop made here is committed and removed again by :func:`workshop_day` (the
-workshop, its registrations and the module switch) before the kit removes the KIM and users and
-checks that no table changed.
+Built on the test kit's browser fixtures (:mod:`kimadmin.testing.browser`): the live server sees
+only committed rows, so the workshop made here is committed and removed again by
+:func:`workshop_day` (the workshop and its registrations) before the kit puts the module switch
+back, removes the KIM and users and checks that no table changed.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,22 +19,15 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from kimadmin.extensions import db
-from kimadmin.models import PluginActivation
-from kimadmin.plugin_service import set_enabled
-from kimadmin.testing import TEST_PASSWORD
+from kimadmin.plugin_api import Kim, db
+from kimadmin.testing.browser import log_in
 from kimadmin.testing.factories import KimFactory
-from tests.e2e.conftest import (  # noqa: F401 - the core's browser fixtures, reused
-    base_url,
-    browser_context_args,
-    browser_type_launch_args,
-    committed,
-    live_server,
-)
 
+from .. import seats
 from ..models import Registration, Workshop
 from .factories import PLUGIN, WONOSOBO, today
 
+pytest_plugins = ["kimadmin.testing.browser"]  # live_server, Chromium, committed
 pytestmark = pytest.mark.e2e
 
 
@@ -49,12 +41,12 @@ class WorkshopDay:
 
 
 @pytest.fixture
-def workshop_day(app, committed) -> Iterator[WorkshopDay]:  # noqa: F811 - the imported fixture
+def workshop_day(app, committed) -> Iterator[WorkshopDay]:
     officer = committed.user("operator", regency=WONOSOBO)
+    committed.enable_plugin(PLUGIN, WONOSOBO)
     title = f"Workshop Literasi Digital {committed.token}"
     with app.app_context():
         try:
-            switched_on = set_enabled(PLUGIN, WONOSOBO, True)
             kim = KimFactory(regency=WONOSOBO, name=committed.kim_name("KIM Sindoro"))
             workshop = Workshop(
                 regency_code=WONOSOBO,
@@ -76,24 +68,9 @@ def workshop_day(app, committed) -> Iterator[WorkshopDay]:  # noqa: F811 - the i
             try:
                 db.session.execute(sa.delete(Registration).where(Registration.workshop_id == data.workshop_id))
                 db.session.execute(sa.delete(Workshop).where(Workshop.id == data.workshop_id))
-                if switched_on:
-                    db.session.execute(
-                        sa.delete(PluginActivation).where(
-                            PluginActivation.plugin == PLUGIN, PluginActivation.regency_code == WONOSOBO
-                        )
-                    )
                 db.session.commit()
             finally:
                 db.session.remove()
-
-
-def log_in(page: Page, user) -> None:
-    page.goto("/login")
-    form = page.locator("form:has(input[name=password])")
-    form.locator("input[name=email]").fill(user.email)
-    form.locator("input[name=password]").fill(TEST_PASSWORD)
-    form.locator("button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 def test_an_officer_registers_checks_in_and_prints_a_certificate(page: Page, app, workshop_day):
@@ -136,3 +113,39 @@ def test_an_officer_registers_checks_in_and_prints_a_certificate(page: Page, app
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(pdf.path()).read_bytes())).pages)
     assert "Sri Rahayuningsih <b>" in text
     assert workshop_day.title in text and "SERTIFIKAT" in text
+
+
+def test_the_tickets_print_and_all_certificates_download_from_the_workshop_row(page: Page, app, workshop_day):
+    with app.app_context():
+        try:
+            workshop = db.session.get(Workshop, workshop_day.workshop_id)
+            kim = db.session.get(Kim, workshop_day.kim_id)
+            attendee = Registration(workshop=workshop, kim=kim, participant_name="Budi Hadir", gender="L")
+            db.session.add(attendee)
+            seats.place(attendee)
+            seats.check_in(workshop, attendee.code, None)
+            db.session.commit()
+            code = attendee.code
+        finally:
+            db.session.remove()
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    log_in(page, workshop_day.officer)
+    page.goto("/admin/workshop_attendance/workshop/")
+    row = page.locator("table.model-list tbody tr", has_text=workshop_day.title)
+
+    row.locator("a.wa-tickets-link").click()
+    ticket = page.locator(".wa-ticket", has_text="Budi Hadir")
+    expect(ticket.locator("svg.segno")).to_be_visible()
+    expect(ticket).to_contain_text(code)
+    page.emulate_media(media="print")
+    expect(page.locator("nav.navbar").first).to_be_hidden()  # the print style sheet applies
+    page.emulate_media(media="screen")
+
+    page.go_back()
+    with page.expect_download() as download_info:
+        page.locator("table.model-list tbody tr", has_text=workshop_day.title).locator("a.wa-certificates-link").click()
+    pages = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes())).pages
+    assert len(pages) == 1 and "Budi Hadir" in pages[0].extract_text()
+    assert problems == []

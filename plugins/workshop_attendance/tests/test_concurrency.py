@@ -1,7 +1,8 @@
-"""Two officers register two people for the last seat at the same moment: one seat, one waiting place.
+"""Officers acting on one workshop at the same moment: seats, cancellations, double clicks, two doors.
 
 Real concurrent connections: each thread has its own application context, so its own session and
-database connection, and commits for real (the rows are removed at the end). The seat count is
+database connection, and commits for real (the kit's ``committed`` fixture removes the rows, and
+their audit entries, at the end). The seat count is
 slowed down on purpose, so without the workshop's row lock both threads would count one free
 seat and both would get it. With the lock the second waits until the first has committed, then
 counts again. On PostgreSQL both registrations succeed (one seat, one waiting place). SQLite
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -26,18 +27,23 @@ from .. import seats
 from ..models import Registration, Workshop
 from .factories import WONOSOBO, today
 
+pytest_plugins = ["kimadmin.testing.committed"]  # rows other connections see, removed afterwards
 PAUSE = 0.4
 
 
 @pytest.fixture
-def last_seat(app) -> Iterator[tuple[int, int]]:
-    """A committed workshop with two seats, one taken; removed again afterwards."""
-    token = uuid.uuid4().hex[:8]
+def last_seat(app, committed) -> Iterator[tuple[int, int]]:
+    """A committed workshop with two seats, one taken; removed again afterwards (the kit's
+    ``committed`` removes the KIM and the audit entries, and checks no table changed)."""
     with app.app_context():
         try:
-            kim = KimFactory(regency=WONOSOBO, name=f"KIM Serentak {token}")
+            kim = KimFactory(regency=WONOSOBO, name=committed.kim_name("KIM Serentak"))
             workshop = Workshop(
-                regency_code=WONOSOBO, title=f"Workshop Serentak {token}", capacity=2, starts_on=today(), venue="Aula"
+                regency_code=WONOSOBO,
+                title=f"Workshop Serentak {committed.token}",
+                capacity=2,
+                starts_on=today(),
+                venue="Aula",
             )
             db.session.add(workshop)
             db.session.flush()
@@ -55,7 +61,6 @@ def last_seat(app) -> Iterator[tuple[int, int]]:
             try:
                 db.session.execute(sa.delete(Registration).where(Registration.workshop_id == ids[0]))
                 db.session.execute(sa.delete(Workshop).where(Workshop.id == ids[0]))
-                db.session.execute(sa.delete(Kim).where(Kim.id == ids[1]))
                 db.session.commit()
             finally:
                 db.session.remove()
@@ -123,38 +128,48 @@ def test_two_registrations_for_the_last_seat_give_one_seat_and_one_waiting_place
         assert stored.get(loser) in ("waiting", None)  # a refused registration wrote nothing
 
 
-def test_a_cancellation_and_a_registration_at_once_never_overbook(app, last_seat, monkeypatch):
-    """The seat freed by a cancellation goes to exactly one person, whoever comes first."""
+def test_a_seat_freed_while_someone_registers_goes_to_them_never_left_empty(app, last_seat, monkeypatch):
+    """The interleaving is forced: the cancelling officer pauses right after reading the seat count
+    and the waiting list (nobody waits), and the second officer registers in that pause.
+
+    Without the workshop's lock the registration counts the seats before the cancellation is
+    committed (full: it goes on the waiting list) while the cancellation saw nobody waiting: one
+    seat stays empty with someone in line. With the lock the registration waits for the
+    cancellation, then counts again and gets the seat.
+    """
     workshop_id, kim_id = last_seat
     with app.app_context():
         try:
-            waiting = Registration(
+            seated = Registration(
                 workshop=db.session.get(Workshop, workshop_id),
                 kim=db.session.get(Kim, kim_id),
-                participant_name="Antre",
+                participant_name="Akan Batal",
                 gender="P",
             )
-            db.session.add(waiting)
-            seats.place(waiting)
-            filler = Registration(workshop=waiting.workshop, kim=waiting.kim, participant_name="Pengisi", gender="L")
-            db.session.add(filler)
-            seats.place(filler)  # two seats taken now: "Antre" got the second, "Pengisi" waits
+            db.session.add(seated)
+            seats.place(seated)  # both seats taken now, nobody waiting
             db.session.commit()
-            seated_id = waiting.id
+            seated_id = seated.id
         finally:
             db.session.remove()
-    counted = seats.seats_taken
-    monkeypatch.setattr(seats, "seats_taken", lambda workshop: (counted(workshop), time.sleep(PAUSE))[0])
-    barrier = threading.Barrier(2)
+    counted, registered = threading.Event(), threading.Event()
+    promote = seats.promote_waiting
+
+    def promote_then_pause(workshop: Workshop, moment=None) -> list:  # type: ignore[no-untyped-def]
+        moved = promote(workshop, moment)  # counted the seats and read the (empty) waiting list
+        counted.set()
+        registered.wait(timeout=PAUSE * 3)  # with the lock the registration cannot finish meanwhile
+        return moved
+
+    monkeypatch.setattr(seats, "promote_waiting", promote_then_pause)
     errors: list[Exception] = []
 
     def cancel() -> None:
         with app.app_context():
             try:
-                barrier.wait(timeout=10)
                 seats.cancel(seated_id)
                 db.session.commit()
-            except sa.exc.OperationalError as exc:
+            except sa.exc.OperationalError as exc:  # SQLite only: "database is locked"
                 db.session.rollback()
                 errors.append(exc)
             finally:
@@ -163,6 +178,7 @@ def test_a_cancellation_and_a_registration_at_once_never_overbook(app, last_seat
     def register() -> None:
         with app.app_context():
             try:
+                assert counted.wait(timeout=10)
                 registration = Registration(
                     workshop=db.session.get(Workshop, workshop_id),
                     kim=db.session.get(Kim, kim_id),
@@ -170,13 +186,13 @@ def test_a_cancellation_and_a_registration_at_once_never_overbook(app, last_seat
                     gender="L",
                 )
                 db.session.add(registration)
-                barrier.wait(timeout=10)
                 seats.place(registration)
                 db.session.commit()
             except sa.exc.OperationalError as exc:
                 db.session.rollback()
                 errors.append(exc)
             finally:
+                registered.set()
                 db.session.remove()
 
     threads = [threading.Thread(target=cancel), threading.Thread(target=register)]
@@ -185,16 +201,122 @@ def test_a_cancellation_and_a_registration_at_once_never_overbook(app, last_seat
     for thread in threads:
         thread.join(timeout=30)
 
+    stored = statuses_of(app, workshop_id)
+    seats_taken = list(stored.values()).count("registered")
+    assert seats_taken <= 2  # never more than the capacity
+    assert not (seats_taken < 2 and "waiting" in stored.values()), stored  # never a free seat while someone waits
+    if dialect_of(app) == "postgresql":
+        assert errors == []
+        assert stored == {"Sudah Duduk": "registered", "Akan Batal": "cancelled", "Datang": "registered"}
+
+
+def test_a_double_clicked_save_registers_the_person_once(app, last_seat, monkeypatch):
+    """Two requests for the same person at once: the second waits for the first, then is refused."""
+    workshop_id, kim_id = last_seat
+    counted = seats.seats_taken
+    monkeypatch.setattr(seats, "seats_taken", lambda workshop: (counted(workshop), time.sleep(PAUSE))[0])
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def save() -> None:
+        with app.app_context():
+            try:
+                registration = Registration(
+                    workshop=db.session.get(Workshop, workshop_id),
+                    kim=db.session.get(Kim, kim_id),
+                    participant_name="Siti Dua Klik",
+                    gender="P",
+                )
+                db.session.add(registration)
+                barrier.wait(timeout=10)
+                results.append(seats.place(registration))
+                db.session.commit()
+            except (seats.SeatError, sa.exc.OperationalError) as exc:
+                db.session.rollback()
+                results.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=save) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    stored = statuses_of(app, workshop_id)
+    assert list(stored) == ["Sudah Duduk", "Siti Dua Klik"], stored  # one row for the person
+    if dialect_of(app) == "postgresql":
+        assert sorted(type(result).__name__ for result in results) == ["SeatError", "str"], results
+        assert "already registered" in str(next(r for r in results if isinstance(r, seats.SeatError)))
+
+
+def test_two_doors_scan_the_same_ticket_at_once_and_one_check_in_is_recorded(app, last_seat, monkeypatch):
+    """Two officers at two doors scan one ticket at the same moment: one first check-in, one "already"."""
+    workshop_id, _kim_id = last_seat
     with app.app_context():
         try:
-            seated = db.session.scalar(
-                sa.select(sa.func.count()).where(
-                    Registration.workshop_id == workshop_id, Registration.status == "registered"
-                )
-            )
-            dialect = db.engine.dialect.name
+            code = db.session.scalar(sa.select(Registration.code).where(Registration.workshop_id == workshop_id))
         finally:
             db.session.remove()
-    assert seated == 2  # the capacity, never more
-    if dialect == "postgresql":
-        assert errors == []
+    locked = seats.lock_workshop
+
+    def lock_and_linger(workshop: int) -> Workshop:
+        row = locked(workshop)
+        time.sleep(PAUSE)  # holding the lock: without it the other door would read "not checked in" now
+        return row
+
+    monkeypatch.setattr(seats, "lock_workshop", lock_and_linger)
+    barrier = threading.Barrier(2)
+    results: dict[str, object] = {}
+    moment = datetime.now(UTC)  # the same time at both doors
+
+    def scan(door: str) -> None:
+        with app.app_context():
+            try:
+                workshop = db.session.get(Workshop, workshop_id)
+                barrier.wait(timeout=10)
+                results[door] = seats.check_in(workshop, code, None, moment=moment).first
+                db.session.commit()
+            except sa.exc.OperationalError as exc:  # SQLite only: "database is locked"
+                db.session.rollback()
+                results[door] = exc
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=scan, args=(door,)) for door in ("utara", "selatan")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    with app.app_context():
+        try:
+            checked = db.session.scalars(
+                sa.select(Registration.checked_in_at).where(Registration.workshop_id == workshop_id)
+            ).all()
+        finally:
+            db.session.remove()
+    assert list(results.values()).count(True) == 1, results  # one first check-in, never two
+    assert len([value for value in checked if value is not None]) == 1
+    if dialect_of(app) == "postgresql":
+        assert sorted(results.values()) == [False, True], results
+
+
+def statuses_of(app, workshop_id: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Name -> status of the workshop's registrations as committed, in registration order."""
+    with app.app_context():
+        try:
+            return dict(
+                db.session.execute(
+                    sa.select(Registration.participant_name, Registration.status)
+                    .where(Registration.workshop_id == workshop_id)
+                    .order_by(Registration.id)
+                ).all()
+            )
+        finally:
+            db.session.remove()
+
+
+def dialect_of(app) -> str:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        return db.engine.dialect.name

@@ -202,3 +202,15 @@ def test_hostile_cells_come_back_escaped_in_the_preview(officer, db_session):
 
     assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_import_refuses_who_is_already_registered_by_the_same_rule_as_the_form(db_session, wonosobo):
+    workshop = make_workshop()
+    kim = make_kim(WONOSOBO, name="KIM Sindoro")
+    register(workshop, name="Siti Aminah", kim=kim)
+    rows = importer.read_rows(xlsx(("SITI  aminah", "KIM Sindoro", "P", "", ""), ("Budi", "kim sindoro", "L", "", "")))
+
+    preview = importer.check_rows(workshop, rows)
+
+    assert [len(row.errors) for row in preview.rows] == [1, 0]
+    assert "already registered" in preview.rows[0].errors[0]  # (outside a request: the English msgid)

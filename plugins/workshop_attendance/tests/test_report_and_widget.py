@@ -12,7 +12,7 @@ from kimadmin.testing.plugins import enable_plugin
 
 from .. import report, seats
 from ..widgets import month_bounds
-from .factories import PLUGIN, WONOSOBO, days_ago, make_kim, make_workshop, register, today
+from .factories import PLUGIN, WONOSOBO, days_ago, during, make_kim, make_workshop, register, today
 
 
 def kim_in_another_kecamatan(db_session, name: str):
@@ -41,9 +41,9 @@ def held_workshops(db_session, wonosobo):
     people = [register(first, name=f"Satu {n}", kim=sindoro if n < 2 else sumbing) for n in range(4)]
     register(first, name="Antre", kim=sindoro)  # waiting: not expected, not counted
     for person in people[:3]:
-        seats.check_in(first, person.code, officer)
+        seats.check_in(first, person.code, officer, moment=during(first))
     dua = [register(second, name=f"Dua {n}", kim=sumbing) for n in range(2)]
-    seats.check_in(second, dua[0].code, officer)
+    seats.check_in(second, dua[0].code, officer, moment=during(second))
     register(later, name="Nanti", kim=sindoro)
     return sindoro, sumbing
 

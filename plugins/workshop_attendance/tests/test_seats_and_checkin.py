@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 import sqlalchemy as sa
 
@@ -9,7 +12,7 @@ from kimadmin.testing.plugins import audit_trail, enable_plugin
 
 from .. import seats
 from ..models import Registration
-from .factories import KARANGANYAR, PLUGIN, WONOSOBO, make_kim, make_workshop, register
+from .factories import KARANGANYAR, PLUGIN, WONOSOBO, make_kim, make_workshop, register, today
 
 REGISTRATIONS = "/admin/workshop_attendance/registration/"
 
@@ -270,3 +273,81 @@ def test_editing_a_registration_keeps_its_workshop_and_seat(officer, db_session)
     db_session.expire_all()
     stored = db_session.get(Registration, ani.id)
     assert (stored.participant_name, stored.workshop_id, stored.status) == ("Ani Lestari", workshop.id, "registered")
+
+
+# --- the same person twice -----------------------------------------------------------------------
+
+
+def test_the_same_person_is_not_registered_twice_for_one_workshop(officer, db_session, wonosobo):
+    """A double-clicked Save, or a name typed again in other case and spacing: one place only."""
+    workshop = make_workshop(capacity=5)
+    kim = make_kim(WONOSOBO, name="KIM Sindoro")
+    form = {"workshop": workshop.id, "kim": kim.id, "gender": "P"}
+
+    first = officer.post_form(f"{REGISTRATIONS}new/", {**form, "participant_name": "Siti Aminah"})
+    again = officer.post_form(f"{REGISTRATIONS}new/", {**form, "participant_name": "  siti   AMINAH "})
+
+    assert first.status_code == 302
+    assert again.status_code == 200  # the form again, with the reason
+    assert "siti   AMINAH dari KIM Sindoro sudah terdaftar di workshop ini." in again.get_data(as_text=True)
+    assert statuses(workshop) == {"Siti Aminah": "registered"}
+
+
+def test_another_kim_or_a_cancelled_registration_is_not_a_duplicate(db_session):
+    workshop = make_workshop(capacity=5)
+    sindoro, sumbing = make_kim(WONOSOBO, name="KIM Sindoro"), make_kim(WONOSOBO, name="KIM Sumbing")
+    first = register(workshop, name="Siti Aminah", kim=sindoro)
+
+    register(workshop, name="Siti Aminah", kim=sumbing)  # a namesake of another KIM
+    with pytest.raises(seats.SeatError, match="already registered"), db_session.begin_nested():
+        register(workshop, name="SITI AMINAH", kim=sindoro)  # (rolled back, as the screen does)
+
+    seats.cancel(first.id)
+    again = register(workshop, name="Siti Aminah", kim=sindoro)  # registering again after cancelling
+    assert again.status == "registered"
+
+
+def test_the_form_and_the_import_share_one_idea_of_the_same_person():
+    assert seats.person_key("  siti   AMINAH ", 7) == seats.person_key("Siti Aminah", 7)
+    assert seats.person_key("Siti Aminah", 7) != seats.person_key("Siti Aminah", 8)
+    assert seats.person_key("Siti Aminah", 7) != seats.person_key("Siti Amina", 7)
+
+
+# --- check-in only on the workshop's days --------------------------------------------------------
+
+
+def test_no_check_in_before_or_after_the_workshop_days(officer, db_session, wonosobo):
+    soon = make_workshop(starts_on=today() + timedelta(days=30), title="Workshop Bulan Depan")
+    past = make_workshop(starts_on=today() - timedelta(days=3), ends_on=today() - timedelta(days=2))
+    early, late = register(soon, name="Terlalu Awal"), register(past, name="Terlambat")
+
+    for workshop, person in ((soon, early), (past, late)):
+        with pytest.raises(seats.SeatError, match="only on the workshop's days"):
+            seats.check_in(workshop, person.code, wonosobo.operator)
+    response = officer.post_form(
+        "/admin/workshop_attendance/workshop/checkin/", {"id": soon.id, "code": early.code}, follow_redirects=True
+    )
+
+    page = response.get_data(as_text=True)
+    assert "Check-in hanya dibuka pada hari pelaksanaan workshop" in page
+    assert 'id="wa-checkin-closed"' in page  # the door screen says so before anyone scans
+    db_session.expire_all()
+    assert db_session.get(Registration, early.id).checked_in_at is None
+    assert db_session.get(Registration, late.id).checked_in_at is None
+
+
+def test_check_in_is_open_every_day_of_the_workshop_by_the_office_calendar(db_session, wonosobo):
+    workshop = make_workshop(starts_on=today() - timedelta(days=1), ends_on=today())  # the second day is today
+    ani = register(workshop, name="Ani")
+    first_day = workshop.starts_on
+    jakarta = ZoneInfo("Asia/Jakarta")
+
+    # 23:30 UTC the evening before is 06:30 in Jakarta on the first day: open.
+    dawn = datetime.combine(first_day - timedelta(days=1), time(23, 30), tzinfo=UTC)
+    assert seats.is_open(workshop, dawn)
+    # 16:59 UTC on the last day is 23:59 in Jakarta; one minute later it is the next day there.
+    assert seats.is_open(workshop, datetime.combine(today(), time(16, 59), tzinfo=UTC))
+    assert not seats.is_open(workshop, datetime.combine(today(), time(17, 0), tzinfo=UTC))
+    assert not seats.is_open(workshop, datetime.combine(first_day, time(0, 0), tzinfo=jakarta) - timedelta(minutes=1))
+
+    assert seats.check_in(workshop, ani.code, wonosobo.operator).first  # today, the second day
