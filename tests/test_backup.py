@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
+import subprocess
 import tarfile
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from kimadmin import create_app
+from kimadmin import backup, create_app
 from kimadmin.extensions import db
 
 
@@ -121,3 +125,41 @@ def test_an_archive_with_paths_outside_is_refused(scratch, tmp_path):
 
     assert result.exit_code != 0 and "not a KIM Admin backup" in result.output
     assert not (tmp_path.parent / "escaped.txt").exists()
+
+
+def test_the_archive_is_readable_by_its_owner_only(scratch, tmp_path):
+    """It holds NIK and phone numbers: 0600 even under a permissive umask (cron's may be 0o002)."""
+    archive = tmp_path / "backups" / "nightly.tar.gz"
+    previous = os.umask(0)
+    try:
+        made = scratch.test_cli_runner().invoke(args=["kim", "backup", "--output", str(archive)])
+    finally:
+        os.umask(previous)
+
+    assert made.exit_code == 0, made.output
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert stat.S_IMODE(archive.parent.stat().st_mode) == 0o700
+
+
+def test_pg_tools_get_the_password_in_their_environment_not_their_command_line(monkeypatch, tmp_path):
+    """A command line is visible to every local user (``ps``); the environment is not."""
+    calls = []
+
+    def fake_run(command, **kwargs):
+        calls.append((command, kwargs.get("env") or {}))
+        for arg in command:  # pg_dump writes its file; pg_restore reads the archive
+            if arg.startswith("--file="):
+                Path(arg.removeprefix("--file=")).write_bytes(b"PGDMP fake")
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(backup.subprocess, "run", fake_run)
+    monkeypatch.setattr(backup.shutil, "which", lambda name: f"/usr/bin/{name}")
+    url = "postgresql+psycopg://kimadmin:s3cr%40t-pw@db.example:5432/kimadmin"
+    archive = backup.make_backup(url, tmp_path / "uploads", tmp_path / "b.tar.gz")
+    backup.restore_backup(archive, url, tmp_path / "uploads")
+
+    assert [command[0] for command, _ in calls] == ["pg_dump", "pg_restore"]
+    for command, env in calls:
+        assert not any("s3cr" in arg for arg in command), command
+        assert any("kimadmin@db.example:5432/kimadmin" in arg for arg in command), command
+        assert env["PGPASSWORD"] == "s3cr@t-pw"
