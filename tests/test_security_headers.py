@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from kimadmin.testing.db_faults import database_fails
 from kimadmin.testing.factories import KimFactory
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)([^>]*)>", re.IGNORECASE)
@@ -93,8 +94,16 @@ def test_readyz_checks_the_database(client):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_readyz_reports_unreachable_redis(app, client, monkeypatch):
+def test_readyz_is_503_when_the_database_is_unreachable(client, db_session):
+    with database_fails(db_session.get_bind().engine):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "unreachable"}
+
+
+def test_readyz_reports_unreachable_redis_as_degraded_not_down(app, client, monkeypatch):
+    """Login limits fall back to each worker's memory without Redis: the app still serves."""
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens on port 1
     response = client.get("/readyz")
-    assert response.status_code == 503
-    assert response.get_json()["redis"] == "unreachable"
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "degraded", "database": "ok", "redis": "unreachable"}
