@@ -83,7 +83,7 @@ def restore_backup(archive_path: Path, database_url: str, upload_dir: Path) -> d
         work = Path(tmp)
         try:
             with tarfile.open(archive_path, "r:gz") as archive:
-                archive.extractall(work, filter="data")  # refuses absolute paths, "..", devices, links out
+                _extract(archive, work)
             manifest = json.loads((work / "manifest.json").read_text())
         except (tarfile.TarError, OSError, ValueError) as exc:
             raise BackupError(f"not a KIM Admin backup: {exc}") from exc
@@ -111,6 +111,26 @@ def restore_backup(archive_path: Path, database_url: str, upload_dir: Path) -> d
                 source.backup(target)
         _replace_uploads(work / "uploads", upload_dir)
     return manifest
+
+
+def _extract(archive: tarfile.TarFile, target: Path) -> None:
+    """Unpack ``archive`` into ``target``, refusing absolute paths, ``..``, links and devices.
+
+    Python 3.11.4+ does it with the ``data`` filter. Debian 12's system Python is 3.11.2, which
+    has no filters (``extractall(filter=...)`` is a TypeError there): the same refusals by hand,
+    for the only members a backup has, files and folders.
+    """
+    if hasattr(tarfile, "data_filter"):
+        archive.extractall(target, filter="data")
+        return
+    root = target.resolve()
+    members = archive.getmembers()
+    for member in members:
+        destination = (root / member.name).resolve()
+        if not (member.isfile() or member.isdir()) or (destination != root and root not in destination.parents):
+            raise tarfile.TarError(f"refused member {member.name!r}")
+        member.mode &= 0o755  # no set-uid, set-gid or sticky bits, as the data filter
+    archive.extractall(target, members=members)  # noqa: S202 - every member checked above
 
 
 def _replace_uploads(restored: Path, upload_dir: Path) -> None:
