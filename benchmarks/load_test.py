@@ -1,8 +1,10 @@
 """Load test (``make load``): 50 simulated officers for 2 minutes against gunicorn + PostgreSQL.
 
 Prepares a scratch PostgreSQL database with Jawa Tengah regions and the demo data, serves the app
-with gunicorn (2 workers) on 127.0.0.1, runs locust headless (bounded in users and time), and
-writes throughput, p50/p95 and the error count to ``benchmarks/results/load.md``.
+with gunicorn (2 workers) on 127.0.0.1 with Redis for the rate limits as in production (database
+``LOAD_REDIS_DB``, default 15, of the local Redis, flushed before and after), runs locust
+headless (bounded in users and time), and writes throughput, p50/p95 and the error count to
+``benchmarks/results/load.md``.
 Target on the 2-core reference machine: 0 errors and p95 under 300 ms while the officers work.
 The 50 logins at the start (argon2 is slow on purpose) are reported on their own; the working
 figures are taken once everyone is logged in, for at least two minutes (``LOAD_DURATION`` is the
@@ -32,6 +34,7 @@ DATABASE = "kimadmin_load"
 PORT = 8765
 USERS, SPAWN_RATE, DURATION = 50, 10, os.environ.get("LOAD_DURATION", "150s")
 TARGET_P95_MS = 300
+REDIS_URL = f"redis://127.0.0.1:6379/{int(os.environ.get('LOAD_REDIS_DB', '15'))}"
 
 
 def _run(*args: str, env: dict[str, str], check: bool = True) -> None:
@@ -51,10 +54,22 @@ def _wait_for(url: str, seconds: float = 30) -> None:
         time.sleep(0.5)
 
 
+def _flush_redis() -> None:
+    """Empty the load test's own Redis database (only that one: ``FLUSHDB``, not ``FLUSHALL``)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+
+
 def main() -> int:
     sys.path.insert(0, str(REPO))
     from kimadmin.demo import DEMO_PASSWORD, DEMO_USERS
 
+    _flush_redis()  # no counts left from an earlier run
     admin = sa.create_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
@@ -68,6 +83,8 @@ def main() -> int:
         "KIMADMIN_LOG_LEVEL": "WARNING",
         # The simulated officers use password logins only (no authenticator app in a load test).
         "KIMADMIN_2FA_REQUIRED_ROLES": "",
+        # As in production: login limits shared by the workers through Redis (README "Production").
+        "REDIS_URL": REDIS_URL,
     }
     bin_dir = REPO / ".venv" / "bin"
     gunicorn = None
@@ -128,6 +145,7 @@ def main() -> int:
         with admin.connect() as conn:
             conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         admin.dispose()
+        _flush_redis()
     return report(RESULTS / "load_stats.csv", RESULTS / "load_logins.json", time.time())
 
 
@@ -141,7 +159,7 @@ def report(stats_csv: Path, logins_json: Path, ended: float) -> int:
         "# Load test",
         "",
         f"{datetime.now(UTC):%Y-%m-%d}, {os.cpu_count()} CPUs (locust runs on the same machine), gunicorn 2 workers, "
-        f"PostgreSQL, {USERS} simulated officers (locust headless; `make load`).",
+        f"PostgreSQL, Redis, {USERS} simulated officers (locust headless; `make load`).",
         "",
         f"## Working (all {USERS} logged in, browsing and saving for {worked})",
         "",

@@ -5,12 +5,17 @@ without its PDF (or a PDF without its record) is half a backup. PostgreSQL is du
 ``pg_dump --format=custom`` and restored with ``pg_restore --clean --if-exists
 --single-transaction`` (all or nothing: a failed restore leaves the database as it was); SQLite
 is copied with its online backup API. The restore refuses to run without ``--yes``.
+
+An archive holds personal data (NIK, phone numbers): it is created mode 0600 from its first byte,
+and the database password goes to ``pg_dump``/``pg_restore`` through ``PGPASSWORD`` in the child's
+environment, never on its command line (where ``ps`` on the same host would show it).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -34,12 +39,12 @@ def make_backup(database_url: str, upload_dir: Path, output: Path) -> Path:
     """Write ``output`` (a .tar.gz): ``manifest.json``, ``database.dump`` or ``database.sqlite3``,
     and ``uploads/``. Returns the path written."""
     url = sa.make_url(database_url)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    output.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if url.get_backend_name() == "postgresql":
             member = "database.dump"
-            _run(["pg_dump", "--format=custom", "--no-owner", f"--file={work / member}", _libpq(url)])
+            _run(["pg_dump", "--format=custom", "--no-owner", f"--file={work / member}", _libpq(url)], _pg_env(url))
         elif url.get_backend_name() == "sqlite":
             member = "database.sqlite3"
             with sqlite3.connect(_sqlite_path(url)) as source, sqlite3.connect(work / member) as target:
@@ -53,7 +58,12 @@ def make_backup(database_url: str, upload_dir: Path, output: Path) -> Path:
             "backend": url.get_backend_name(),
         }
         partial = output.with_name(output.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
+        partial.unlink(missing_ok=True)  # a leftover of a crashed run may have a looser mode
+        # Created 0600 before anything is written, whatever the umask: never readable by others.
+        with (
+            os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as raw,
+            tarfile.open(fileobj=raw, mode="w:gz") as archive,
+        ):
             _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
             archive.add(work / member, arcname=member)
             if upload_dir.is_dir():
@@ -73,7 +83,7 @@ def restore_backup(archive_path: Path, database_url: str, upload_dir: Path) -> d
         work = Path(tmp)
         try:
             with tarfile.open(archive_path, "r:gz") as archive:
-                archive.extractall(work, filter="data")  # refuses absolute paths, "..", devices, links out
+                _extract(archive, work)
             manifest = json.loads((work / "manifest.json").read_text())
         except (tarfile.TarError, OSError, ValueError) as exc:
             raise BackupError(f"not a KIM Admin backup: {exc}") from exc
@@ -93,13 +103,34 @@ def restore_backup(archive_path: Path, database_url: str, upload_dir: Path) -> d
                     "--exit-on-error",
                     f"--dbname={_libpq(url)}",
                     str(dump),
-                ]
+                ],
+                _pg_env(url),
             )
         else:
             with sqlite3.connect(dump) as source, sqlite3.connect(_sqlite_path(url)) as target:
                 source.backup(target)
         _replace_uploads(work / "uploads", upload_dir)
     return manifest
+
+
+def _extract(archive: tarfile.TarFile, target: Path) -> None:
+    """Unpack ``archive`` into ``target``, refusing absolute paths, ``..``, links and devices.
+
+    Python 3.11.4+ does it with the ``data`` filter. Debian 12's system Python is 3.11.2, which
+    has no filters (``extractall(filter=...)`` is a TypeError there): the same refusals by hand,
+    for the only members a backup has, files and folders.
+    """
+    if hasattr(tarfile, "data_filter"):
+        archive.extractall(target, filter="data")
+        return
+    root = target.resolve()
+    members = archive.getmembers()
+    for member in members:
+        destination = (root / member.name).resolve()
+        if not (member.isfile() or member.isdir()) or (destination != root and root not in destination.parents):
+            raise tarfile.TarError(f"refused member {member.name!r}")
+        member.mode &= 0o755  # no set-uid, set-gid or sticky bits, as the data filter
+    archive.extractall(target, members=members)  # noqa: S202 - every member checked above
 
 
 def _replace_uploads(restored: Path, upload_dir: Path) -> None:
@@ -116,17 +147,27 @@ def _replace_uploads(restored: Path, upload_dir: Path) -> None:
         shutil.rmtree(previous)
 
 
-def _run(command: list[str]) -> None:
+def _run(command: list[str], env: dict[str, str]) -> None:
     if shutil.which(command[0]) is None:
         raise BackupError(f"{command[0]} is not installed (Debian: apt-get install postgresql-client)")
-    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)  # noqa: S603
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()[-2000:]}")
 
 
 def _libpq(url: sa.URL) -> str:
-    """The SQLAlchemy URL as libpq understands it (no ``+psycopg`` driver suffix)."""
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+    """The SQLAlchemy URL as libpq understands it (no ``+psycopg`` driver suffix) and without the
+    password, which :func:`_pg_env` passes instead: a command line is visible to every local user."""
+    bare = sa.URL.create("postgresql", url.username, None, url.host, url.port, url.database, url.query)
+    return bare.render_as_string(hide_password=False)
+
+
+def _pg_env(url: sa.URL) -> dict[str, str]:
+    """The child's environment: ours plus ``PGPASSWORD`` when the URL has a password."""
+    env = dict(os.environ)
+    if url.password is not None:
+        env["PGPASSWORD"] = str(url.password)
+    return env
 
 
 def _sqlite_path(url: sa.URL) -> str:

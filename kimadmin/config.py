@@ -66,8 +66,17 @@ def load_config(instance_dir: str | Path, overrides: dict[str, Any] | None = Non
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 12 * 1024 * 1024)),
         # Uploaded files (SK PDFs), stored under random names; back this folder up with the database.
         "KIMADMIN_UPLOAD_DIR": os.environ.get("KIMADMIN_UPLOAD_DIR", str(instance_path / "uploads")),
-        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0 = none).
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted
+        # (0 = none): the client's address for limits and logs, HTTPS for cookies and HSTS.
         "KIMADMIN_PROXY_FIX": int(os.environ.get("KIMADMIN_PROXY_FIX", 0)),
+        # X-Forwarded-Host is trusted only when asked for: external URLs (password reset links)
+        # are built from the host, and a proxy that passes a client's header through would let
+        # that client choose it. Behind nginx sending `Host $host`, 0 is right.
+        "KIMADMIN_PROXY_FIX_HOST": int(os.environ.get("KIMADMIN_PROXY_FIX_HOST", 0)),
+        # Host names the app answers to (comma list; empty = any): others get 400, so a forged
+        # Host header cannot reach a page or a link. Flask's TRUSTED_HOSTS.
+        "TRUSTED_HOSTS": [h.strip() for h in os.environ.get("KIMADMIN_TRUSTED_HOSTS", "").split(",") if h.strip()]
+        or None,
         "KIMADMIN_LOG_FORMAT": os.environ.get("KIMADMIN_LOG_FORMAT", "text" if development else "json"),
         "KIMADMIN_LOG_LEVEL": os.environ.get("KIMADMIN_LOG_LEVEL", "INFO"),
         "REDIS_URL": os.environ.get("REDIS_URL"),

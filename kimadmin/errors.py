@@ -73,20 +73,25 @@ def _redis_ok(url: str) -> bool:
 
 @bp.route("/healthz")
 def healthz() -> tuple[Response, int]:
-    """Liveness, with the database status (kept for monitors set up on it)."""
-    ok = _database_ok()
-    return jsonify(status="ok" if ok else "error", database="ok" if ok else "unreachable"), 200 if ok else 503
+    """Liveness: the process answers HTTP. It touches neither the database nor Redis on purpose:
+    a supervisor restarting workers because PostgreSQL is down would only add an outage of the
+    app to one it rides out (pages answer 503 and recover by themselves)."""
+    return jsonify(status="ok"), 200
 
 
 @bp.route("/readyz")
 def readyz() -> tuple[Response, int]:
-    """Readiness for a load balancer: the database and, when configured, Redis answer."""
+    """Readiness for a load balancer or monitor: 503 when the database does not answer (no page
+    can be served). Redis down is ``"degraded"`` with 200: login limits then fall back to each
+    worker's memory (kimadmin/auth/throttle.py), so the app still serves everyone."""
     checks = {"database": "ok" if _database_ok() else "unreachable"}
     redis_url = current_app.config.get("REDIS_URL")
     if redis_url:
         checks["redis"] = "ok" if _redis_ok(redis_url) else "unreachable"
-    ready = all(value == "ok" for value in checks.values())
-    return jsonify(status="ok" if ready else "error", **checks), 200 if ready else 503
+    if checks["database"] != "ok":
+        return jsonify(status="error", **checks), 503
+    status = "ok" if all(value == "ok" for value in checks.values()) else "degraded"
+    return jsonify(status=status, **checks), 200
 
 
 def init_app(app: Flask) -> None:

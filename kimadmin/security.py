@@ -49,17 +49,21 @@ def _set_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if request.endpoint and not request.endpoint.endswith("static"):
-        # Pages show tenant data: never keep them in shared caches.
+    if not (request.endpoint or "").endswith("static"):
+        # Pages show tenant data: never keep them in shared caches (error pages neither, e.g. a
+        # 405 or 404 that matched no endpoint).
         headers.setdefault("Cache-Control", "no-store")
     return response
 
 
 def init_app(app: Flask) -> None:
-    if app.config.get("KIMADMIN_PROXY_FIX"):
-        # Behind one reverse proxy that sets X-Forwarded-For/-Proto/-Host: real client IP (rate
-        # limits, logs) and HTTPS detection (secure cookies, HSTS).
-        hops = int(app.config["KIMADMIN_PROXY_FIX"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    """Trust the reverse proxy's headers as far as configured, and set the headers on responses."""
+    hops = int(app.config.get("KIMADMIN_PROXY_FIX") or 0)
+    host_hops = int(app.config.get("KIMADMIN_PROXY_FIX_HOST") or 0)
+    if hops or host_hops:
+        # X-Forwarded-For/-Proto: real client IP (rate limits, logs) and HTTPS detection (secure
+        # cookies, HSTS). X-Forwarded-Host only when configured apart: it decides the host of
+        # external links, and the Host header nginx passes is already the right one.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=host_hops)  # type: ignore[method-assign]
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.after_request(_set_headers)

@@ -113,20 +113,24 @@ def test_database_outage_gives_a_friendly_503_and_the_app_recovers(pg_app):
     _pg_ctl("stop")
     try:
         health = client.get("/healthz")
+        ready = client.get("/readyz")
         page = client.get("/admin/kim/")
         write = client.post("/admin/kim/new/", data={"name": "KIM Saat Padam", "csrf_token": token})
     finally:
         _ensure_running()
 
-    assert health.status_code == 503
-    assert health.get_json()["database"] == "unreachable"
+    # Liveness stays 200 (a supervisor must not restart workers that ride the outage out);
+    # readiness says the database is gone.
+    assert health.status_code == 200
+    assert ready.status_code == 503
+    assert ready.get_json()["database"] == "unreachable"
     for response in (page, write):
         body = response.get_data(as_text=True)
         assert response.status_code == 503, body[:500]
         assert "Traceback" not in body and "psycopg" not in body and "OperationalError" not in body
 
     # Same app object, no restart: pooled connections are checked and replaced.
-    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
     assert client.get("/admin/kim/").status_code == 200
     with pg_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1

@@ -36,7 +36,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from wtforms import ValidationError
 from wtforms.validators import Optional
 
@@ -597,6 +597,14 @@ class ScopedModelView(ModelView):
 
     # --- errors --------------------------------------------------------------------------------
     def handle_view_exception(self, exc: Exception) -> bool:
+        """A failed save becomes a translated message on the form, never SQL or a trace.
+
+        Except a lost database (``OperationalError``): re-showing the form would need the database
+        too, so it goes on to the 503 page (kimadmin/errors.py), which rolls the session back;
+        the save's files are removed by :func:`~kimadmin.uploads.files_follow_transaction`.
+        """
+        if isinstance(exc, OperationalError):
+            raise exc
         if isinstance(exc, TenantViolation):
             flash(_("This record is outside your area and was not saved."), "error")
         elif isinstance(exc, IntegrityError):
