@@ -19,7 +19,7 @@ from __future__ import annotations
 from .columns import ExportField, export_fields, plugin_export_columns
 from .responses import CSV_MIMETYPE, XLSX_MIMETYPE, csv_response, export_filename, workbook_response, xlsx_response
 from .rows import CHUNK_SIZE, iter_rows, list_query
-from .writers import cell_value, csv_chunks, write_xlsx
+from .writers import cell_value, csv_chunks, write_xlsx, xlsx_cell
 
 __all__ = [
     "CHUNK_SIZE",
@@ -36,5 +36,6 @@ __all__ = [
     "plugin_export_columns",
     "workbook_response",
     "write_xlsx",
+    "xlsx_cell",
     "xlsx_response",
 ]
