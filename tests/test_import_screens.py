@@ -115,8 +115,12 @@ def test_upload_preview_confirm_then_history_links_to_the_created_rows(operator,
     assert "Sri Wahyuni" in details
     history = operator.get("/admin/import/history/").get_data(as_text=True)
     assert f'data-batch="{batch.id}"' in history and "kim_karanganyar.xlsx" in history
-    # The pending file is gone: the same token cannot import twice.
-    assert operator.post_form("/admin/import/confirm/", {"token": token}).status_code == 404
+    # The pending file is gone: the same token cannot import twice (a second click is told so).
+    after = counts(db_session)
+    again = operator.post_form("/admin/import/confirm/", {"token": token})
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/admin/import/details/?id={batch.id}")
+    assert "already been imported" in operator.get(again.headers["Location"]).get_data(as_text=True)
+    assert counts(db_session) == after
     assert not list(storage.import_dir().iterdir()) if storage.import_dir().exists() else True
 
 

@@ -131,6 +131,8 @@ class Preview:
     notes: list[str] = field(default_factory=list)
     plan: Any = None
     ctx: ImportContext | None = None
+    data: bytes = b""  # the file, kept so a confirm can plan it again under the import lock
+    show_personal: bool = False
 
     @property
     def counts(self) -> dict[str, int]:
@@ -178,7 +180,7 @@ def build_preview(
     kind: SheetKind, data: bytes, file_name: str, regency: Regency, session: Any, show_personal: bool = False
 ) -> Preview:
     """Read, match and validate a sheet; nothing is added to or changed in ``session``."""
-    preview = Preview(kind, file_name, regency)
+    preview = Preview(kind, file_name, regency, data=data, show_personal=show_personal)
     try:
         table = read_table(data, file_name)
     except FileProblem as problem:

@@ -33,9 +33,9 @@ from ..tenancy import current_scope
 from .kinds import KINDS, kind_named
 from .plan import Preview, SheetKind, build_preview
 from .reader import MAX_FILE_BYTES, MAX_ROWS
-from .service import ImportFailed, run_import
+from .service import AlreadyImported, ImportFailed, ImportOutOfDate, batch_of_upload, run_import
 from .sheet_templates import template_csv, template_xlsx
-from .storage import PendingImport, discard_pending, load_pending, save_pending
+from .storage import TOKEN, PendingImport, discard_pending, load_pending, save_pending
 
 HISTORY_PAGE_SIZE = 50
 # Entity of an import record -> (model, permission prefix of its screen).
@@ -179,13 +179,29 @@ class ImportView(BaseView):
 
     @expose("/confirm/", methods=("POST",))
     def confirm(self) -> Any:
-        pending = self._pending(request.form.get("token"))
+        token = request.form.get("token")
+        pending = load_pending(token, current_user.id, self._own_regency())
+        if pending is None or kind_named(pending.kind) is None:
+            return self._already_imported(token)
         preview = self._preview_of(pending)  # again: the data may have changed since the preview
         if not preview.ok:
             flash(_("Nothing was imported: the file still has errors. Correct them and upload it again."), "error")
             return self._render_preview(pending, preview)
         try:
-            batch = run_import(preview, current_user.id)
+            batch = run_import(preview, current_user.id, upload_token=pending.token)
+        except AlreadyImported as done:
+            discard_pending(pending.token)
+            flash(_("This file has already been imported; it was not imported again."), "info")
+            return self._to_batch(done.batch_id)
+        except ImportOutOfDate as changed:
+            flash(
+                _(
+                    "Nothing was imported: the data changed since the preview and the file now has errors. "
+                    "Correct them and upload it again."
+                ),
+                "error",
+            )
+            return self._render_preview(pending, changed.preview)
         except ImportFailed:
             flash(_("The import failed and nothing was saved. Please try again or contact IT staff."), "error")
             return redirect(url_for(".preview", token=pending.token))
@@ -200,9 +216,20 @@ class ImportView(BaseView):
             ),
             "success",
         )
+        return self._to_batch(batch.id)
+
+    def _already_imported(self, token: str | None) -> Any:
+        """A confirm of an upload that is gone: applied by an earlier click of this user, or a 404."""
+        batch = batch_of_upload(db.session, token) if token and TOKEN.match(token) else None
+        if batch is None or batch.user_id != current_user.id:
+            abort(404)
+        flash(_("This file has already been imported; it was not imported again."), "info")
+        return self._to_batch(batch.id)
+
+    def _to_batch(self, batch_id: int) -> Any:
         if not _may("import.view"):
             return redirect(url_for(".index"))
-        return redirect(url_for(".details_view", id=batch.id))
+        return redirect(url_for(".details_view", id=batch_id))
 
     @expose("/history/")
     def history(self) -> str:
