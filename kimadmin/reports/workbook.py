@@ -58,6 +58,7 @@ def _summary(book: Workbook, report: YearEndReport) -> None:
         [_("Province"), report.regency.province.name],
         [_("Year"), report.year],
         [_("Made on"), format_date(report.made_on, "d MMMM yyyy")],
+        [_("KIM figures as of"), format_date(report.as_of, "d MMMM yyyy")],
         [],
         [_("Desa/kelurahan"), breakdown.villages],
         [_("Desa/kelurahan with an active KIM"), breakdown.covered],
@@ -71,7 +72,17 @@ def _summary(book: Workbook, report: YearEndReport) -> None:
     rows.append([_("Awards in %(year)s", year=report.year), len(report.awards)])
     by_level = report.awards_by_level
     rows += [[f"{_('Awards')}: {label}", by_level.get(level, 0)] for level, label in AWARD_LEVELS.items()]
-    rows += [[], [_("KIM figures and coverage describe the records on the day the report was made.")]]
+    as_of = format_date(report.as_of, "d MMMM yyyy")
+    rows += [
+        [],
+        [
+            _(
+                "KIM figures and coverage describe the KIM as they were on %(day)s: founded by then, "
+                "with their status on that day from the status history.",
+                day=as_of,
+            )
+        ],
+    ]
     for row in rows:
         sheet.append(row)
 
