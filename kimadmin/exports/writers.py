@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
@@ -48,6 +48,17 @@ def cell_value(value: Any) -> Any:
         return value
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     return neutralise_formula(text)
+
+
+def local_moment(value: datetime | None) -> datetime | None:
+    """A stored UTC moment as the wall-clock time the screens show (the app's time zone), without
+    a time zone and to the second: a date-time cell a spreadsheet can sort, not ISO text."""
+    if value is None:
+        return None
+    from flask_babel import to_user_timezone
+
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return to_user_timezone(aware).replace(tzinfo=None, microsecond=0)
 
 
 BOM = "\ufeff"

@@ -38,6 +38,7 @@ from .sheet_templates import template_csv, template_xlsx
 from .storage import TOKEN, PendingImport, discard_pending, load_pending, save_pending
 
 HISTORY_PAGE_SIZE = 50
+EXPORT_CHUNK = 500  # batches read at a time by the history export
 # Entity of an import record -> (model, permission prefix of its screen).
 ENTITIES: dict[str, tuple[type, str]] = {
     "kim": (Kim, "kim"),
@@ -251,6 +252,27 @@ class ImportView(BaseView):
             kinds=KINDS,
         )
 
+    @expose("/history/export/<export_type>/")
+    def history_export(self, export_type: str) -> Response:
+        """The whole history as CSV or XLSX: every batch the user may see (scoped), newest first."""
+        if not _may("import.view"):
+            abort(403)
+        statement = (
+            sa.select(ImportBatch)
+            .options(joinedload(ImportBatch.user), joinedload(ImportBatch.regency))
+            .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
+            .execution_options(yield_per=EXPORT_CHUNK)
+        )
+        from ..exports import rows_csv_response, rows_xlsx_response
+
+        fields = history_export_fields()
+        title = _("Import history")
+        if export_type == "csv":
+            return rows_csv_response(fields, lambda: db.session.scalars(statement), title, "import history")
+        if export_type == "xlsx":
+            return rows_xlsx_response(fields, db.session.scalars(statement), title)
+        abort(404)
+
     @expose("/details/")
     def details_view(self) -> str:
         if not _may("import.view"):
@@ -306,6 +328,29 @@ class ImportView(BaseView):
         if endpoint not in current_app.view_functions or not _may(f"{ENTITIES[record.entity][1]}.view"):
             return None
         return url_for(endpoint, id=record.entity_id)
+
+
+def _author(batch: ImportBatch) -> str:
+    if batch.user is None:
+        return _("command line")
+    return batch.user.full_name or batch.user.email
+
+
+def history_export_fields() -> list[Any]:
+    """The history's columns, as on the screen (cells are neutralised by the export writers)."""
+    from ..exports import ExportField, local_moment  # late: the exports import the admin base
+
+    return [
+        ExportField("created_at", _l("When"), lambda batch: local_moment(batch.created_at)),
+        ExportField("user", _l("Who"), _author),
+        ExportField("file_name", _l("File"), lambda batch: batch.file_name),
+        ExportField("kind", _l("What"), lambda batch: KINDS[batch.kind].label if batch.kind in KINDS else batch.kind),
+        ExportField("regency", _l("Regency/City"), lambda batch: str(batch.regency or batch.regency_code)),
+        ExportField("rows_total", _l("Rows"), lambda batch: batch.rows_total),
+        ExportField("rows_created", _l("Created"), lambda batch: batch.rows_created),
+        ExportField("rows_updated", _l("Updated"), lambda batch: batch.rows_updated),
+        ExportField("rows_skipped", _l("Unchanged"), lambda batch: batch.rows_skipped),
+    ]
 
 
 def import_view() -> ImportView:
