@@ -4,7 +4,11 @@ Security, in the order a request meets it: the menu entry and every endpoint nee
 or ``import.run`` (uploading and confirming need ``import.run`` plus the kind's own
 ``<model>.create`` and ``<model>.edit``); forms carry the app-wide CSRF token; the pending file is
 found only by its random token *and* its uploader (another user's or regency's token is a 404);
-history rows are tenant rows, so another regency's batch is a 404 like any record.
+history rows are tenant rows, so another regency's batch is a 404 like any record, and the
+history's CSV/XLSX export (``import.view``) holds the user's area only.
+
+A second confirm of an upload already applied (a double click, a second tab) imports nothing: it
+is told so and sent to that import (:mod:`.service` claims the upload once, under a lock).
 """
 
 from __future__ import annotations
