@@ -166,7 +166,7 @@ class ImportView(BaseView):
             return self._index([_("Choose the file to import.")], kind.name)
         data = upload.stream.read(MAX_FILE_BYTES + 1)
         file_name = (secure_filename(upload.filename) or "import")[-255:]
-        preview = build_preview(kind, data, upload.filename, regency, db.session)
+        preview = build_preview(kind, data, upload.filename, regency, db.session, plan=False)  # the file only
         if preview.problems:
             return self._index(preview.problems, kind.name)
         token = save_pending(
