@@ -63,11 +63,12 @@ COLLECTION_ENDPOINTS = {"index_view", "export", "ajax_lookup", "create_view"}
 # The Modules screen (plugin switches): a regency admin switches modules for their own regency only.
 PLUGIN_SCREEN_ENDPOINTS = {"index", "confirm", "toggle"}
 # The Import screen (kimadmin.imports): its history detail is probed as details_view (an object).
-IMPORT_SCREEN_ENDPOINTS = {"index", "template", "upload", "preview", "confirm", "history"}
+IMPORT_SCREEN_ENDPOINTS = {"index", "template", "upload", "preview", "confirm", "history", "history_export"}
 # The year-end report (kimadmin.reports): the download is probed with the other regency's code.
 REPORT_SCREEN_ENDPOINTS = {"index", "download"}
-# The Trash (kimadmin.trash): the other regency's batch is confirmed, restored and purged by id.
-TRASH_SCREEN_ENDPOINTS = {"index", "confirm", "restore_view", "purge_view"}
+# The Trash (kimadmin.trash): the other regency's batch is confirmed, restored and purged by id;
+# the list and its export show the own area only.
+TRASH_SCREEN_ENDPOINTS = {"index", "export", "confirm", "restore_view", "purge_view"}
 # The audit (kimadmin.audit): a record's history is probed with the record of a Karanganyar entry.
 AUDIT_SCREEN_ENDPOINTS = {"history_view"}
 
@@ -283,7 +284,8 @@ def test_wonosobo_users_reach_no_karanganyar_object(app, make_client, wonosobo, 
         for response in probe(client, rule, method, object_id, loader_names(app, view), forged):
             body = response.get_data(as_text=True)
             where = f"{role}: {view}.{method} -> {response.status_code}"
-            if method in OBJECT_ENDPOINTS | AUDIT_SCREEN_ENDPOINTS or (view == "trash" and method != "index"):
+            trash_object = view == "trash" and method not in ("index", "export")
+            if method in OBJECT_ENDPOINTS | AUDIT_SCREEN_ENDPOINTS or trash_object:
                 assert response.status_code in (403, 404), where
             else:
                 assert response.status_code in (200, 302, 403, 404), where

@@ -131,10 +131,14 @@ def test_xlsx_cells_are_text_never_formulas_and_numbers_stay_numbers(make_client
     for cell in cells:
         assert cell.data_type != "f", cell.value
         if isinstance(cell.value, str):
-            assert not cell.value.startswith(FORMULA_PREFIXES), cell.value
+            assert cell.data_type == "s", cell.value  # an explicit string: no spreadsheet evaluates it
+    read_back = (*FORMULA_PREFIXES, "\n")  # XML reads a carriage return back as a line feed
+    payload_cells = [cell for cell in cells if isinstance(cell.value, str) and cell.value.startswith(read_back)]
+    assert len(payload_cells) == 2 * len(FORMULAS)  # the title and the organiser's name of each
+    assert all(cell.quotePrefix for cell in payload_cells)  # stays text when edited in Excel
     rows = xlsx_rows(export(client, "activity", "xlsx"))
-    # XML reads a carriage return back as a line feed; the apostrophe in front is what matters.
-    assert {row["Organiser's name"] for row in rows} == {"'" + payload.replace("\r", "\n") for payload in FORMULAS}
+    # Shown as typed, without an apostrophe (XML reads a carriage return back as a line feed).
+    assert {row["Organiser's name"] for row in rows} == {payload.replace("\r", "\n") for payload in FORMULAS}
     assert {row["Place"] for row in rows} == {SCRIPT}
     assert sorted(row["Headcount"] for row in rows) == [-5, 41, 42, 43, 44, 45]
     assert {row["Budget (Rp)"] for row in rows} == {1500000.5}
@@ -151,7 +155,10 @@ def test_plugin_columns_are_neutralised_too(make_client, karanganyar, monkeypatc
     in_english(client)
 
     assert csv_rows(export(client, "kim", "csv"))[0]["Festival films"] == "'=1+1"
-    assert xlsx_rows(export(client, "kim", "xlsx"))[0]["Festival films"] == "'=1+1"
+    sheet = xlsx_sheet(export(client, "kim", "xlsx"))
+    header = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("Festival films") + 1)
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
 
 
 def test_cell_values_keep_types_and_strip_characters_a_workbook_cannot_hold():
@@ -324,7 +331,9 @@ def test_personal_columns_are_included_with_the_export_permission(make_client, m
     response = export(client, "board_member", kind)
     rows = csv_rows(response) if kind == "csv" else xlsx_rows(response)
 
-    assert rows[0]["Phone"] == "'+6281234567890"  # a leading "+" is neutralised like any formula
+    # A leading "+" is neutralised like any formula: with an apostrophe in CSV, as a string cell
+    # (no visible apostrophe) in XLSX.
+    assert rows[0]["Phone"] == ("'+6281234567890" if kind == "csv" else "+6281234567890")
     assert rows[0]["NIK"] == "3313014107900001"
     birth = rows[0]["Birth date"]
     assert birth == "1990-07-01" if kind == "csv" else birth.date() == date(1990, 7, 1)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from kimadmin.audit import AuditEntry
 from kimadmin.models import ImportBatch
+from kimadmin.testing.factories import make_user
 from tests.test_imports import counts, csv_bytes, legacy_karanganyar_sheet, xlsx_bytes
 
 
@@ -89,3 +91,47 @@ def test_an_unknown_regency_is_a_usage_error(run):
 
     assert result.exit_code == 2
     assert "unknown regency" in result.output
+
+
+def test_by_records_the_officer_on_the_batch_and_on_every_audit_entry(run, db_session, karanganyar):
+    officer = karanganyar.operator
+    db_session.commit()  # the officer's own creation is audited (as "system") before the import
+    since = db_session.scalar(sa.select(sa.func.max(AuditEntry.id))) or 0
+
+    result = run(legacy_karanganyar_sheet(fixed=True), "--regency", "33.13", "--by", officer.email.upper())
+
+    assert result.exit_code == 0, result.output
+    batch = db_session.scalars(sa.select(ImportBatch).order_by(ImportBatch.id.desc())).first()
+    assert (batch.source, batch.user_id, batch.rows_created) == ("cli", officer.id, 9)
+    entries = db_session.scalars(sa.select(AuditEntry).where(AuditEntry.id > since)).all()
+    assert {entry.object_type for entry in entries} >= {"import_batch", "kim", "board_member"}
+    assert {(entry.user_id, entry.user_label) for entry in entries} == {(officer.id, str(officer))}
+
+
+def test_by_a_national_user_is_allowed(run, db_session):
+    national = make_user("superadmin", email="pusat@kominfo.example")
+
+    result = run(legacy_karanganyar_sheet(fixed=True), "--regency", "33.13", "--by", national.email)
+
+    assert result.exit_code == 0, result.output
+    assert db_session.scalars(sa.select(ImportBatch).order_by(ImportBatch.id.desc())).first().user_id == national.id
+
+
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [
+        ("nobody@karanganyar.example", "no active user with the email"),
+        ("wonosobo", "is not a user of Kabupaten Karanganyar or a national user"),
+        ("viewer", "may not import this kind of sheet"),
+    ],
+)
+def test_by_must_be_an_officer_of_the_regency_who_may_import(run, db_session, karanganyar, wonosobo, who, message):
+    others = {"wonosobo": lambda: wonosobo.admin.email, "viewer": lambda: karanganyar.viewer.email}
+    email = others[who]() if who in others else who
+    before = counts(db_session)
+
+    result = run(legacy_karanganyar_sheet(fixed=True), "--regency", "33.13", "--by", email)
+
+    assert result.exit_code == 2
+    assert message in result.output
+    assert counts(db_session) == before

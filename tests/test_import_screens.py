@@ -94,6 +94,19 @@ def test_a_file_with_errors_is_previewed_row_by_row_and_writes_nothing(operator,
     assert counts(db_session) == before
 
 
+def test_the_upload_checks_the_file_only_and_leaves_the_rows_to_the_preview(operator, monkeypatch):
+    """Matching every row against the database happens once, on the preview page, not also at upload."""
+    kind = type(KINDS["kim"])
+    planned = []
+    original = kind.plan
+    monkeypatch.setattr(kind, "plan", lambda self, ctx, rows: planned.append(len(rows)) or original(self, ctx, rows))
+
+    token = token_of(upload(operator, xlsx_bytes(legacy_karanganyar_sheet(fixed=True))))
+    assert planned == []
+    assert operator.get(f"/admin/import/preview/?token={token}").status_code == 200
+    assert planned == [10]
+
+
 def test_upload_preview_confirm_then_history_links_to_the_created_rows(operator, db_session):
     token = token_of(upload(operator, xlsx_bytes(legacy_karanganyar_sheet(fixed=True))))
     assert operator.get(f"/admin/import/preview/?token={token}").status_code == 200
@@ -115,8 +128,12 @@ def test_upload_preview_confirm_then_history_links_to_the_created_rows(operator,
     assert "Sri Wahyuni" in details
     history = operator.get("/admin/import/history/").get_data(as_text=True)
     assert f'data-batch="{batch.id}"' in history and "kim_karanganyar.xlsx" in history
-    # The pending file is gone: the same token cannot import twice.
-    assert operator.post_form("/admin/import/confirm/", {"token": token}).status_code == 404
+    # The pending file is gone: the same token cannot import twice (a second click is told so).
+    after = counts(db_session)
+    again = operator.post_form("/admin/import/confirm/", {"token": token})
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/admin/import/details/?id={batch.id}")
+    assert "already been imported" in operator.get(again.headers["Location"]).get_data(as_text=True)
+    assert counts(db_session) == after
     assert not list(storage.import_dir().iterdir()) if storage.import_dir().exists() else True
 
 

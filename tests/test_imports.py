@@ -4,6 +4,7 @@ transaction per import, idempotent re-imports, and a realistic legacy Karanganya
 from __future__ import annotations
 
 import io
+import tracemalloc
 import zipfile
 from datetime import date
 
@@ -14,7 +15,7 @@ from openpyxl import Workbook
 
 from kimadmin.imports.kinds import KINDS
 from kimadmin.imports.plan import build_preview
-from kimadmin.imports.reader import MAX_FILE_BYTES, MAX_ROWS, FileProblem, read_table
+from kimadmin.imports.reader import MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, FileProblem, read_table
 from kimadmin.imports.service import ImportFailed, run_import
 from kimadmin.models import (
     Activity,
@@ -482,6 +483,58 @@ def test_too_many_rows_are_refused_before_anything_is_checked(session):
     preview = preview_of(session, rows, name="kim.csv", data=csv_bytes(rows))
 
     assert preview.problems == [f"The file has more than {MAX_ROWS} rows. Split it into smaller files."]
+
+
+def wide_workbook(data_rows: int, far_column: int = 16000, far_row: int = 1) -> bytes:
+    """A small file whose sheet is 16,000 columns wide: one stray cell far to the right."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(REGION_HEADERS)
+    for n in range(data_rows):
+        sheet.append([f"KIM {n}", "Jaten", "Dagen", None])
+    sheet.cell(row=far_row, column=far_column, value="x")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def peak_memory_of(function):
+    tracemalloc.start()
+    try:
+        result = function()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_wide_workbook_is_read_row_by_row_and_cut_at_the_column_limit(app):
+    data = wide_workbook(MAX_ROWS)
+    assert len(data) < 100_000
+
+    with app.test_request_context():
+        table, peak = peak_memory_of(lambda: read_table(data, "kim.xlsx"))
+
+    assert table.headers[:4] == REGION_HEADERS
+    assert len(table.headers) == MAX_COLUMNS
+    assert len(table.rows) == MAX_ROWS
+    # Read whole, the 2,001 rows padded to 16,000 cells took about 258 MB.
+    assert peak < 30 * 2**20, f"peak {peak / 2**20:.0f} MB"
+
+
+def test_a_wide_workbook_with_too_many_rows_is_refused_in_little_memory(app):
+    data = wide_workbook(MAX_ROWS + 5)
+
+    with app.test_request_context(), force_locale("en"), pytest.raises(FileProblem) as raised:
+        peak_memory_of(lambda: read_table(data, "kim.xlsx"))
+
+    assert str(raised.value) == f"The file has more than {MAX_ROWS} rows. Split it into smaller files."
+
+
+def test_a_stray_cell_a_million_rows_down_is_refused_without_walking_every_blank_row(app):
+    data = wide_workbook(3, far_column=1, far_row=1_000_000)
+
+    with app.test_request_context(), force_locale("en"), pytest.raises(FileProblem, match="more than"):
+        read_table(data, "kim.xlsx")
 
 
 def test_a_missing_required_column_is_named(session):

@@ -7,13 +7,14 @@ table, KIM from what the test made), not from the dashboard functions the report
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from kimadmin.extensions import db
+from kimadmin.models.kim import KimStatusChange
 from kimadmin.models.regions import Village
 from kimadmin.reports.views import default_year
 from kimadmin.testing.factories import (
@@ -145,7 +146,9 @@ def test_the_activity_and_award_sheets_hold_the_year_only_and_are_inert(make_cli
     book = workbook_of(client.get(f"{URL}download/?year={YEAR}"))
 
     activities = list(book[f"Activities {YEAR}"].iter_rows(min_row=2, values_only=True))
-    assert [row[2] for row in activities] == ["Rakor KIM 2024", '\'=HYPERLINK("http://evil.example")']
+    assert [row[2] for row in activities] == ["Rakor KIM 2024", '=HYPERLINK("http://evil.example")']
+    payload = book[f"Activities {YEAR}"].cell(row=3, column=3)
+    assert payload.data_type == "s"  # a string cell, never a formula, and no visible apostrophe
     assert activities[0][0].date() == date(YEAR, 3, 5)
     assert activities[0][6:8] == (40, 1)  # headcount and participants stay numbers
     for row in book[f"Activities {YEAR}"].iter_rows():
@@ -234,3 +237,47 @@ def test_the_report_runs_a_fixed_number_of_statements(make_client, karanganyar, 
     assert len(list(book.worksheets[2].iter_rows(min_row=2))) == 2 + 20  # activities of the year
     assert len(list(book.worksheets[3].iter_rows(min_row=2))) == 2 + 20  # awards of the year
     assert len(many) == len(few), many.statements
+
+
+def test_kim_figures_describe_the_31st_of_december_not_the_day_of_the_report(
+    make_client, karanganyar, karanganyar_year, db_session
+):
+    """A report of 2024 made in 2026: KIM founded later are left out, statuses are those of that day."""
+    first, second = karanganyar_year["first"], karanganyar_year["second"]
+    districts = karanganyar_year["districts"]
+    v2, v5 = districts[first][1], districts[second][1]
+    village = {code: db_session.get(Village, code) for code in (v2, v5)}
+    # Active through 2024, made inactive in February 2025: active on 31 December 2024.
+    lapsed = KimFactory(name="KIM Lapsed", village=village[v2], status="tidak_aktif", founded_on=date(2022, 6, 1))
+    db_session.add_all(
+        [
+            KimStatusChange(kim=lapsed, status="aktif", changed_on=date(2022, 6, 1), reason="Dibentuk"),
+            KimStatusChange(kim=lapsed, status="tidak_aktif", changed_on=date(YEAR + 1, 2, 1), reason="Vakum"),
+        ]
+    )
+    KimFactory(name="KIM Baru", village=village[v5], status="aktif", founded_on=date(YEAR + 1, 3, 1))
+    KimFactory(name="KIM Tanpa Tanggal", village=village[v2], status="aktif", founded_on=None)  # entered today
+    KimFactory(name="KIM Terhapus", village=village[v2], status="aktif", deleted_at=datetime(YEAR, 5, 1, tzinfo=UTC))
+    db_session.flush()
+    client = make_client(karanganyar.admin)
+    in_english(client)
+
+    book = workbook_of(client.get(f"{URL}download/?year={YEAR}"))
+
+    summary = summary_of(book)
+    total_villages = sum(len(codes) for codes in districts.values())
+    assert summary["KIM"] == 6  # the five of the fixture and KIM Lapsed
+    assert (summary["Active KIM (active, less active)"], summary["Inactive KIM (inactive, frozen)"]) == (4, 2)
+    assert summary["KIM: Active"] == 3  # A, E and KIM Lapsed, as it was then
+    assert summary["Desa/kelurahan with an active KIM"] == 3  # v2 is covered by KIM Lapsed in 2024
+    assert summary["Coverage (%)"] == round(100 * 3 / total_villages, 1)
+    assert summary["KIM figures as of"] == f"31 December {YEAR}"
+    by_code = {row[0]: row for row in book["District"].iter_rows(min_row=2, values_only=True)}
+    assert by_code[first][3:7] == (2, 4, 3, 1)  # covered desa, KIM, active, inactive
+    assert by_code[second][3:7] == (1, 2, 1, 1)  # KIM Baru is not counted yet
+    note = [value for (value, *_rest) in book["Summary"].iter_rows(values_only=True) if value]
+    assert f"KIM figures and coverage describe the KIM as they were on 31 December {YEAR}" in " ".join(map(str, note))
+
+    later = summary_of(workbook_of(client.get(f"{URL}download/?year={YEAR + 1}")))
+    assert later["KIM"] == 7  # KIM Baru now counts; KIM Lapsed is inactive from February
+    assert (later["Active KIM (active, less active)"], later["Inactive KIM (inactive, frozen)"]) == (4, 3)

@@ -70,7 +70,7 @@ def core_permissions() -> dict[str, tuple[str, ...]]:
         perms.update(data_permissions(model))
     perms.update(data_permissions("region", ("view",)))
     admins = ("superadmin", "admin_kabupaten")
-    perms.update({f"user.{action}": admins for action in ("view", "create", "edit", "delete")})
+    perms.update({f"user.{action}": admins for action in ("view", "create", "edit", "delete", "export")})
     # Lists a regency tailors (KIM levels, Monev indicators): everyone reads, admins change.
     for model in ("kim_level", "monev_indicator"):
         perms.update(data_permissions(model, ("view",)))

@@ -10,14 +10,14 @@ from __future__ import annotations
 import logging
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import IO, Any
 
 from flask import Response, stream_with_context
 from werkzeug.utils import secure_filename
 
-from .columns import export_fields
+from .columns import ExportField, export_fields
 from .rows import iter_rows, list_query
 from .writers import csv_chunks, write_xlsx
 
@@ -48,16 +48,34 @@ def csv_response(view: Any) -> Response:
     fields = export_fields(view)
     names = [field.name for field in fields]
     query = list_query(view)
+    return rows_csv_response(fields, lambda: iter_rows(view, query, names), view.name, view.endpoint)
+
+
+def rows_csv_response(
+    fields: list[ExportField], rows: Callable[[], Iterable[Any]], title: Any, source: str = "export"
+) -> Response:
+    """``rows()`` as a CSV attachment named after ``title``, written while it is sent.
+
+    For screens that are not model lists (import history, trash): they pass their own scoped,
+    streamed rows and :class:`ExportField` columns, and get the same neutralised cells, BOM and
+    headers as every list export. ``rows`` is called inside the response, so a query runs with
+    the request's session and scope still there (``stream_with_context``).
+    """
 
     def generate() -> Iterator[str]:
         try:
-            yield from csv_chunks(fields, iter_rows(view, query, names))
+            yield from csv_chunks(fields, rows())
         except Exception:
-            log.exception("CSV export of %s failed while streaming", view.endpoint)
+            log.exception("CSV export of %s failed while streaming", source)
             raise
 
     response = Response(stream_with_context(generate()), mimetype=CSV_MIMETYPE)
-    return _attachment(response, export_filename(view.name, "csv"))
+    return _attachment(response, export_filename(title, "csv"))
+
+
+def rows_xlsx_response(fields: list[ExportField], rows: Iterable[Any], title: Any) -> Response:
+    """``rows`` as an XLSX attachment (write-only workbook in a spooled file), like a list's."""
+    return workbook_response(lambda handle: write_xlsx(fields, rows, handle, title), export_filename(title, "xlsx"))
 
 
 def _read_and_close(handle: IO[bytes]) -> Iterator[bytes]:
@@ -91,7 +109,4 @@ def xlsx_response(view: Any) -> Response:
     """The list as an XLSX workbook (openpyxl write-only), built in a spooled file, sent in chunks."""
     fields = export_fields(view)
     names = [field.name for field in fields]
-    rows = iter_rows(view, list_query(view), names)
-    return workbook_response(
-        lambda handle: write_xlsx(fields, rows, handle, view.name), export_filename(view.name, "xlsx")
-    )
+    return rows_xlsx_response(fields, iter_rows(view, list_query(view), names), view.name)

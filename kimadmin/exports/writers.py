@@ -4,6 +4,12 @@ Both take the same cells (:func:`cell_value`): text is stripped of characters a 
 cannot hold and neutralised against formula injection (a leading ``=``, ``+``, ``-``, ``@``, tab
 or carriage return gets an apostrophe, so ``=HYPERLINK(...)`` stays text); numbers, dates and
 booleans keep their type, so a spreadsheet can still sum a budget column.
+
+CSV has no cell types, so the apostrophe is the only defence there. XLSX does: every text cell is
+written as an explicit string (:func:`xlsx_cell`, ``data_type`` ``s``), which no spreadsheet
+evaluates, so the apostrophe is taken off again (it would show: ``'+62812…`` in a phone column)
+and the cell gets Excel's own "quote prefix" mark instead, which keeps the text a text when an
+officer edits the cell later.
 """
 
 from __future__ import annotations
@@ -11,15 +17,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from ..admin.base import neutralise_formula
+from ..admin.base import FORMULA_PREFIXES, neutralise_formula
 from .columns import ExportField
 
 CSV_FLUSH_ROWS = 200  # rows per yielded CSV piece: few, mid-sized writes to the client
@@ -41,6 +48,17 @@ def cell_value(value: Any) -> Any:
         return value
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     return neutralise_formula(text)
+
+
+def local_moment(value: datetime | None) -> datetime | None:
+    """A stored UTC moment as the wall-clock time the screens show (the app's time zone), without
+    a time zone and to the second: a date-time cell a spreadsheet can sort, not ISO text."""
+    if value is None:
+        return None
+    from flask_babel import to_user_timezone
+
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return to_user_timezone(aware).replace(tzinfo=None, microsecond=0)
 
 
 BOM = "\ufeff"
@@ -93,18 +111,35 @@ def write_xlsx(fields: list[ExportField], rows: Iterable[Any], target: IO[bytes]
     sheet = book.create_sheet(sheet_title(title))
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    header = []
-    for value in header_row(fields):
-        cell = _write_only_cell(sheet, value)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet.append([xlsx_cell(sheet, str(field.label), font=bold) for field in fields])
     for row in rows:
-        sheet.append(value_row(fields, row))
+        sheet.append([xlsx_cell(sheet, field.value(row)) for field in fields])
     book.save(target)
 
 
-def _write_only_cell(sheet: Any, value: Any) -> Any:
-    from openpyxl.cell import WriteOnlyCell
+def _without_neutralising_quote(text: str) -> str:
+    """``'=1+1`` → ``=1+1``: the apostrophe :func:`cell_value` (or a view) put before a formula
+    character. A typed leading apostrophe is hidden by Excel itself, so nothing real is lost."""
+    if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
 
-    return WriteOnlyCell(sheet, value=value)
+
+def xlsx_cell(sheet: Any, value: Any, font: Font | None = None) -> Any:
+    """One inert XLSX cell: numbers, dates and booleans typed; text an explicit string, never a
+    formula, without a visible apostrophe (see the module's docstring)."""
+    value = cell_value(value)
+    if not isinstance(value, str) and font is None:
+        return value  # openpyxl types it itself; no cell object needed
+    cell = WriteOnlyCell(sheet)
+    if isinstance(value, str):
+        text = _without_neutralising_quote(value)
+        cell.value = text  # openpyxl would take a leading "=" for a formula ...
+        cell.data_type = "s"  # ... so the type is set afterwards: always a string
+        if text.startswith(FORMULA_PREFIXES):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    if font is not None:
+        cell.font = font
+    return cell

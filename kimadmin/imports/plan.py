@@ -131,6 +131,8 @@ class Preview:
     notes: list[str] = field(default_factory=list)
     plan: Any = None
     ctx: ImportContext | None = None
+    data: bytes = b""  # the file, kept so a confirm can plan it again under the import lock
+    show_personal: bool = False
 
     @property
     def counts(self) -> dict[str, int]:
@@ -175,10 +177,22 @@ def match_headers(kind: SheetKind, headers: list[str]) -> tuple[dict[str, int], 
 
 
 def build_preview(
-    kind: SheetKind, data: bytes, file_name: str, regency: Regency, session: Any, show_personal: bool = False
+    kind: SheetKind,
+    data: bytes,
+    file_name: str,
+    regency: Regency,
+    session: Any,
+    show_personal: bool = False,
+    *,
+    plan: bool = True,
 ) -> Preview:
-    """Read, match and validate a sheet; nothing is added to or changed in ``session``."""
-    preview = Preview(kind, file_name, regency)
+    """Read, match and validate a sheet; nothing is added to or changed in ``session``.
+
+    With ``plan=False`` only the file is checked (type, limits, headings, rows): what the upload
+    needs before it keeps the file, without matching every row against the database a first
+    time when the preview page will do it right after.
+    """
+    preview = Preview(kind, file_name, regency, data=data, show_personal=show_personal)
     try:
         table = read_table(data, file_name)
     except FileProblem as problem:
@@ -194,6 +208,8 @@ def build_preview(
         preview.rows.append(RowResult(number, values))
     if not preview.rows:
         preview.problems.append(_("The file has a header row but no data rows."))
+        return preview
+    if not plan:
         return preview
     ctx = ImportContext(session, regency, RegionMatcher(session, regency))
     with session.no_autoflush:

@@ -7,7 +7,8 @@
   Excel saves as "CSV"); the delimiter (``,`` or ``;``, the latter from Indonesian-locale Excel)
   is sniffed.
 * The name's extension must agree with the content: a ``.xlsx`` that is really text is refused.
-* At most :data:`MAX_FILE_BYTES` and :data:`MAX_ROWS` data rows; fully empty rows are skipped.
+* At most :data:`MAX_FILE_BYTES` and :data:`MAX_ROWS` data rows; fully empty rows are skipped. An
+  XLSX is read row by row, only its first :data:`MAX_COLUMNS` columns (see :func:`_xlsx_rows`).
 
 Formulas are read as the text of the formula (``=HYPERLINK(...)``): imported data is stored as
 text, and screens escape it.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -27,6 +29,9 @@ from flask_babel import gettext as _
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 MAX_COLUMNS = 60
+# Rows an XLSX may span, blank ones included (openpyxl yields every blank row up to the last one):
+# a lone cell in row 1,000,000 must not make the reader walk a million empty rows.
+MAX_SCANNED_ROWS = 10 * MAX_ROWS
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 EXTENSIONS = (".xlsx", ".csv")
@@ -65,13 +70,14 @@ def read_table(data: bytes, filename: str) -> Table:
         if not is_zip:
             raise FileProblem(_("This file is named .xlsx but it is not an Excel workbook. Save it again from Excel."))
         rows = _xlsx_rows(data)
-        fmt = "xlsx"
+        try:
+            return _table("xlsx", rows)
+        finally:
+            rows.close()  # closes the workbook now, also when the row limit stopped the reading
     else:
         if is_zip:
             raise FileProblem(_("This file is named .csv but it is a workbook. Name it .xlsx or save it as CSV."))
-        rows = _csv_rows(data)
-        fmt = "csv"
-    return _table(fmt, rows)
+        return _table("csv", _csv_rows(data))
 
 
 def _table(fmt: str, rows: Any) -> Table:
@@ -86,11 +92,15 @@ def _table(fmt: str, rows: Any) -> Table:
             table.headers = headers
             continue
         if len(table.rows) >= MAX_ROWS:
-            raise FileProblem(_("The file has more than %(max)d rows. Split it into smaller files.", max=MAX_ROWS))
+            raise FileProblem(_too_many_rows())
         table.rows.append((number, cells))
     if headers is None:
         raise FileProblem(_("The file has no header row and no data."))
     return table
+
+
+def _too_many_rows() -> str:
+    return _("The file has more than %(max)d rows. Split it into smaller files.", max=MAX_ROWS)
 
 
 def _cell(value: Any) -> Any:
@@ -111,27 +121,49 @@ def _cell(value: Any) -> Any:
     return result or None
 
 
-def _xlsx_rows(data: bytes) -> Any:
+def _xlsx_rows(data: bytes) -> Iterator[tuple[Any, ...]]:
+    """The first sheet's rows, read one at a time and cut at :data:`MAX_COLUMNS`.
+
+    Why lazily and cut: openpyxl pads every row to the sheet's widest column, so a 20 KB workbook
+    with one cell in column 16,000 would become 16,000 cells per row (258 MB for 2,000 rows) if
+    rows were read whole and cut afterwards. Read-only mode with ``max_col`` keeps one short row
+    in memory; :func:`_table` stops at :data:`MAX_ROWS` data rows, and at most
+    :data:`MAX_SCANNED_ROWS` rows (blank ones included) are ever looked at.
+    """
     from openpyxl import load_workbook
 
+    buffer = io.BytesIO(data)  # one buffer for the zip checks and openpyxl: the upload is not copied again
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(buffer) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
             if not all(part in names for part in XLSX_PARTS):
                 raise FileProblem(_("This zip file is not an Excel workbook (.xlsx)."))
             if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
                 raise FileProblem(_("The workbook is too large when unpacked. Split it into smaller files."))
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        try:
-            sheet = workbook.worksheets[0]
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
+        buffer.seek(0)
+        workbook = load_workbook(buffer, read_only=True, data_only=False)
     except FileProblem:
         raise
     except Exception:  # openpyxl raises many kinds on a damaged workbook
         raise FileProblem(_("The workbook is damaged and cannot be read. Save it again from Excel.")) from None
+    return _sheet_rows(workbook)
+
+
+def _sheet_rows(workbook: Any) -> Iterator[tuple[Any, ...]]:
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(max_row=MAX_SCANNED_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)
+        for scanned, row in enumerate(rows, start=1):
+            if scanned > MAX_SCANNED_ROWS:
+                raise FileProblem(_too_many_rows())
+            yield row
+    except FileProblem:
+        raise
+    except Exception:  # a damaged part found only while reading the rows
+        raise FileProblem(_("The workbook is damaged and cannot be read. Save it again from Excel.")) from None
+    finally:
+        workbook.close()
 
 
 def decode_text(data: bytes) -> str:

@@ -4,7 +4,11 @@ Security, in the order a request meets it: the menu entry and every endpoint nee
 or ``import.run`` (uploading and confirming need ``import.run`` plus the kind's own
 ``<model>.create`` and ``<model>.edit``); forms carry the app-wide CSRF token; the pending file is
 found only by its random token *and* its uploader (another user's or regency's token is a 404);
-history rows are tenant rows, so another regency's batch is a 404 like any record.
+history rows are tenant rows, so another regency's batch is a 404 like any record, and the
+history's CSV/XLSX export (``import.view``) holds the user's area only.
+
+A second confirm of an upload already applied (a double click, a second tab) imports nothing: it
+is told so and sent to that import (:mod:`.service` claims the upload once, under a lock).
 """
 
 from __future__ import annotations
@@ -33,11 +37,12 @@ from ..tenancy import current_scope
 from .kinds import KINDS, kind_named
 from .plan import Preview, SheetKind, build_preview
 from .reader import MAX_FILE_BYTES, MAX_ROWS
-from .service import ImportFailed, run_import
+from .service import AlreadyImported, ImportFailed, ImportOutOfDate, batch_of_upload, run_import
 from .sheet_templates import template_csv, template_xlsx
-from .storage import PendingImport, discard_pending, load_pending, save_pending
+from .storage import TOKEN, PendingImport, discard_pending, load_pending, save_pending
 
 HISTORY_PAGE_SIZE = 50
+EXPORT_CHUNK = 500  # batches read at a time by the history export
 # Entity of an import record -> (model, permission prefix of its screen).
 ENTITIES: dict[str, tuple[type, str]] = {
     "kim": (Kim, "kim"),
@@ -161,7 +166,7 @@ class ImportView(BaseView):
             return self._index([_("Choose the file to import.")], kind.name)
         data = upload.stream.read(MAX_FILE_BYTES + 1)
         file_name = (secure_filename(upload.filename) or "import")[-255:]
-        preview = build_preview(kind, data, upload.filename, regency, db.session)
+        preview = build_preview(kind, data, upload.filename, regency, db.session, plan=False)  # the file only
         if preview.problems:
             return self._index(preview.problems, kind.name)
         token = save_pending(
@@ -179,13 +184,29 @@ class ImportView(BaseView):
 
     @expose("/confirm/", methods=("POST",))
     def confirm(self) -> Any:
-        pending = self._pending(request.form.get("token"))
+        token = request.form.get("token")
+        pending = load_pending(token, current_user.id, self._own_regency())
+        if pending is None or kind_named(pending.kind) is None:
+            return self._already_imported(token)
         preview = self._preview_of(pending)  # again: the data may have changed since the preview
         if not preview.ok:
             flash(_("Nothing was imported: the file still has errors. Correct them and upload it again."), "error")
             return self._render_preview(pending, preview)
         try:
-            batch = run_import(preview, current_user.id)
+            batch = run_import(preview, current_user.id, upload_token=pending.token)
+        except AlreadyImported as done:
+            discard_pending(pending.token)
+            flash(_("This file has already been imported; it was not imported again."), "info")
+            return self._to_batch(done.batch_id)
+        except ImportOutOfDate as changed:
+            flash(
+                _(
+                    "Nothing was imported: the data changed since the preview and the file now has errors. "
+                    "Correct them and upload it again."
+                ),
+                "error",
+            )
+            return self._render_preview(pending, changed.preview)
         except ImportFailed:
             flash(_("The import failed and nothing was saved. Please try again or contact IT staff."), "error")
             return redirect(url_for(".preview", token=pending.token))
@@ -200,9 +221,20 @@ class ImportView(BaseView):
             ),
             "success",
         )
+        return self._to_batch(batch.id)
+
+    def _already_imported(self, token: str | None) -> Any:
+        """A confirm of an upload that is gone: applied by an earlier click of this user, or a 404."""
+        batch = batch_of_upload(db.session, token) if token and TOKEN.match(token) else None
+        if batch is None or batch.user_id != current_user.id:
+            abort(404)
+        flash(_("This file has already been imported; it was not imported again."), "info")
+        return self._to_batch(batch.id)
+
+    def _to_batch(self, batch_id: int) -> Any:
         if not _may("import.view"):
             return redirect(url_for(".index"))
-        return redirect(url_for(".details_view", id=batch.id))
+        return redirect(url_for(".details_view", id=batch_id))
 
     @expose("/history/")
     def history(self) -> str:
@@ -223,6 +255,27 @@ class ImportView(BaseView):
             has_next=len(batches) > HISTORY_PAGE_SIZE,
             kinds=KINDS,
         )
+
+    @expose("/history/export/<export_type>/")
+    def history_export(self, export_type: str) -> Response:
+        """The whole history as CSV or XLSX: every batch the user may see (scoped), newest first."""
+        if not _may("import.view"):
+            abort(403)
+        statement = (
+            sa.select(ImportBatch)
+            .options(joinedload(ImportBatch.user), joinedload(ImportBatch.regency))
+            .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
+            .execution_options(yield_per=EXPORT_CHUNK)
+        )
+        from ..exports import rows_csv_response, rows_xlsx_response
+
+        fields = history_export_fields()
+        title = _("Import history")
+        if export_type == "csv":
+            return rows_csv_response(fields, lambda: db.session.scalars(statement), title, "import history")
+        if export_type == "xlsx":
+            return rows_xlsx_response(fields, db.session.scalars(statement), title)
+        abort(404)
 
     @expose("/details/")
     def details_view(self) -> str:
@@ -279,6 +332,29 @@ class ImportView(BaseView):
         if endpoint not in current_app.view_functions or not _may(f"{ENTITIES[record.entity][1]}.view"):
             return None
         return url_for(endpoint, id=record.entity_id)
+
+
+def _author(batch: ImportBatch) -> str:
+    if batch.user is None:
+        return _("command line")
+    return batch.user.full_name or batch.user.email
+
+
+def history_export_fields() -> list[Any]:
+    """The history's columns, as on the screen (cells are neutralised by the export writers)."""
+    from ..exports import ExportField, local_moment  # late: the exports import the admin base
+
+    return [
+        ExportField("created_at", _l("When"), lambda batch: local_moment(batch.created_at)),
+        ExportField("user", _l("Who"), _author),
+        ExportField("file_name", _l("File"), lambda batch: batch.file_name),
+        ExportField("kind", _l("What"), lambda batch: KINDS[batch.kind].label if batch.kind in KINDS else batch.kind),
+        ExportField("regency", _l("Regency/City"), lambda batch: str(batch.regency or batch.regency_code)),
+        ExportField("rows_total", _l("Rows"), lambda batch: batch.rows_total),
+        ExportField("rows_created", _l("Created"), lambda batch: batch.rows_created),
+        ExportField("rows_updated", _l("Updated"), lambda batch: batch.rows_updated),
+        ExportField("rows_skipped", _l("Unchanged"), lambda batch: batch.rows_skipped),
+    ]
 
 
 def import_view() -> ImportView:

@@ -17,6 +17,7 @@ class ImportBatch(RegencyOwned, db.Model):
 
     __tablename__ = "import_batch"
     __audit_actions__ = {"create": "import"}  # its audit entry reads "Imported" (kimadmin.audit)
+    __audit_exclude__ = ("upload_token",)  # a name of the (deleted) uploaded file, nothing to read
     __table_args__ = (sa.Index("ix_import_batch_regency_code_created_at", "regency_code", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,6 +30,9 @@ class ImportBatch(RegencyOwned, db.Model):
     rows_created: Mapped[int] = mapped_column(sa.Integer, default=0)
     rows_updated: Mapped[int] = mapped_column(sa.Integer, default=0)
     rows_skipped: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # The screen's upload it applied: unique, so one upload is applied at most once, whatever
+    # the clicks and tabs (kimadmin.imports.service). Empty for the command line.
+    upload_token: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
 
     user = relationship("User")
     regency = relationship("Regency", viewonly=True)

@@ -3,7 +3,7 @@
 Sheets: summary; per kecamatan (desa/kelurahan, those with an active KIM, KIM, active, inactive,
 coverage %) with a total row; the activities of the year; the awards of the year. Numbers are
 written as numbers (a coverage of 42.9 is the number 42.9, in percent), every text cell is
-neutralised against formula injection like the list exports (:func:`kimadmin.exports.cell_value`).
+written like the list exports' (:func:`kimadmin.exports.xlsx_cell`: a string, never a formula).
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from typing import IO, Any
 from flask_babel import format_date
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ..exports import cell_value
+from ..exports import xlsx_cell
 from ..exports.writers import sheet_title
 from ..models.choices import ACTIVITY_KINDS, AWARD_LEVELS, KIM_STATUSES, ORGANISERS
 from .yearend import YearEndReport
@@ -46,15 +45,8 @@ class _Sheet:
             self.append(header, bold=True)
 
     def append(self, values: list[Any], bold: bool = False) -> None:
-        if not bold:
-            self.sheet.append([cell_value(value) for value in values])
-            return
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(self.sheet, value=cell_value(value))
-            cell.font = _BOLD
-            cells.append(cell)
-        self.sheet.append(cells)
+        font = _BOLD if bold else None
+        self.sheet.append([xlsx_cell(self.sheet, value, font=font) for value in values])
 
 
 def _summary(book: Workbook, report: YearEndReport) -> None:
@@ -66,6 +58,7 @@ def _summary(book: Workbook, report: YearEndReport) -> None:
         [_("Province"), report.regency.province.name],
         [_("Year"), report.year],
         [_("Made on"), format_date(report.made_on, "d MMMM yyyy")],
+        [_("KIM figures as of"), format_date(report.as_of, "d MMMM yyyy")],
         [],
         [_("Desa/kelurahan"), breakdown.villages],
         [_("Desa/kelurahan with an active KIM"), breakdown.covered],
@@ -79,7 +72,17 @@ def _summary(book: Workbook, report: YearEndReport) -> None:
     rows.append([_("Awards in %(year)s", year=report.year), len(report.awards)])
     by_level = report.awards_by_level
     rows += [[f"{_('Awards')}: {label}", by_level.get(level, 0)] for level, label in AWARD_LEVELS.items()]
-    rows += [[], [_("KIM figures and coverage describe the records on the day the report was made.")]]
+    as_of = format_date(report.as_of, "d MMMM yyyy")
+    rows += [
+        [],
+        [
+            _(
+                "KIM figures and coverage describe the KIM as they were on %(day)s: founded by then, "
+                "with their status on that day from the status history.",
+                day=as_of,
+            )
+        ],
+    ]
     for row in rows:
         sheet.append(row)
 

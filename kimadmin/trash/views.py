@@ -3,6 +3,7 @@
 Access: ``trash.view`` to see, ``trash.restore`` to restore, ``trash.purge`` to purge now. The
 batches are scoped by the tenancy layer like any regency row: another regency's batch is a 404.
 Both actions are a POST with CSRF, after a confirmation page that says what comes back or goes.
+The list exports as CSV or XLSX with ``trash.view`` (the same rows, through the export writers).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,6 +24,7 @@ from .models import TrashBatch
 from .service import RestoreRefused, kind_label, purge, restore, trash_days
 
 PAGE_SIZE = 50
+EXPORT_CHUNK = 500  # batches read at a time by the export
 ACTIONS = ("restore", "purge")
 
 
@@ -74,6 +76,23 @@ class TrashView(BaseView):
             can_restore=self._can("restore"),
             can_purge=self._can("purge"),
         )
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type: str) -> Response:
+        """The trash of the user's area (scoped like the screen) as CSV or XLSX, newest first."""
+        statement = (
+            sa.select(TrashBatch)
+            .order_by(TrashBatch.deleted_at.desc(), TrashBatch.id.desc())
+            .execution_options(yield_per=EXPORT_CHUNK)
+        )
+        from ..exports import rows_csv_response, rows_xlsx_response
+
+        fields = trash_export_fields()
+        if export_type == "csv":
+            return rows_csv_response(fields, lambda: db.session.scalars(statement), _("Trash"), "trash")
+        if export_type == "xlsx":
+            return rows_xlsx_response(fields, db.session.scalars(statement), _("Trash"))
+        abort(404)
 
     @expose("/confirm/")
     def confirm(self) -> str:
@@ -138,6 +157,19 @@ class TrashView(BaseView):
 def attached_lines(batch: TrashBatch) -> list[str]:
     """``["Board: 2", "Board member: 9"]``: what went to the trash with the record."""
     return [f"{kind_label(table)}: {count}" for table, count in sorted((batch.counts or {}).items())]
+
+
+def trash_export_fields() -> list[Any]:
+    """The screen's columns (cells are neutralised by the export writers: labels are user text)."""
+    from ..exports import ExportField, local_moment  # late: the exports import the admin base
+
+    return [
+        ExportField("kind", _l("What"), lambda batch: kind_label(batch.item_table)),
+        ExportField("label", _l("Name"), lambda batch: batch.label),
+        ExportField("attached", _l("Deleted with it"), lambda batch: "; ".join(attached_lines(batch))),
+        ExportField("deleted_at", _l("Deleted on"), lambda batch: local_moment(batch.deleted_at)),
+        ExportField("deleted_by", _l("Deleted by"), lambda batch: batch.deleted_by_name or ""),
+    ]
 
 
 def trash_view() -> TrashView:
