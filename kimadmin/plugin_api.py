@@ -22,7 +22,7 @@ from .models.regions import District, Village
 from .models.users import User
 from .personal_data import PHONE, mask, normalise_phone
 from .plugin_i18n import N_, PluginCatalogue
-from .tenancy import RegencyOwned, SharedOrScoped, TenantOwned, current_scope
+from .tenancy import ProvinceOrRegencyOwned, RegencyOwned, SharedOrScoped, TenantOwned, current_scope, writable
 
 __all__ = [
     "AWARD_LEVELS",
@@ -38,6 +38,7 @@ __all__ = [
     "MenuItem",
     "PluginCatalogue",
     "PluginModelView",
+    "ProvinceOrRegencyOwned",
     "RegencyOwned",
     "ScopedAjaxLoader",
     "SharedOrScoped",
@@ -55,6 +56,7 @@ __all__ = [
     "mask",
     "neutralise_formula",
     "normalise_phone",
+    "writable",
 ]
 
 

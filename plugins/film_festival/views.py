@@ -26,9 +26,11 @@ from kimadmin.plugin_api import (
     PluginModelView,
     ScopedAjaxLoader,
     User,
+    current_scope,
     current_user,
     db,
     kim_picker,
+    writable,
 )
 
 from . import rules
@@ -318,14 +320,38 @@ class EditionView(FestivalView):
     # Fields written on the awards: fixed once the results are published.
     AWARD_FIELDS = ("name", "year", "level", "organiser", "category", "placing_labels", "exclude_own_regency_jurors")
 
+    # --- what a juror sees ------------------------------------------------------------------------
+    def get_query(self) -> Any:
+        return self._only_judged(super().get_query())
+
+    def get_count_query(self) -> Any:
+        return self._only_judged(super().get_count_query())
+
+    def _only_judged(self, query: Any) -> Any:
+        """A juror without officer rights sees only the editions they judge."""
+        if current_user.is_authenticated and rules.is_pure_juror(current_user):
+            return query.filter(Edition.id.in_(rules.judged_editions(current_user.id)))
+        return query
+
+    def may_see_results(self, edition: Edition) -> bool:
+        """The ranking is the organiser's: not for the edition's jurors before publication (their
+        marks stay independent), not for regencies reading the province's edition (they see only
+        their own films, so the ranking would be wrong)."""
+        return (
+            self.allowed("result.view") and not rules.ranking_hidden_from(current_user, edition) and writable(edition)
+        )
+
     def results_link(self, edition: Edition) -> Any:
-        if not self.allowed("result.view"):
+        if not self.may_see_results(edition):
             return ""
         return Markup('<a href="{}">{}</a>').format(url_for(".results_view", id=edition.id), _("Ranking"))
 
     def create_form(self, obj: Any = None) -> Any:
         form = super().create_form(obj)
         if request.method == "GET":
+            scope = current_scope()
+            if scope is not None and scope.level == "province":
+                form.level.data = "provinsi"  # province staff run the province's festival
             form.year.data = form.year.data or rules.today().year
             form.placing_labels.data = form.placing_labels.data or default_placing_labels()
             if not form.criteria.entries:
@@ -374,6 +400,8 @@ class EditionView(FestivalView):
     # --- results ---------------------------------------------------------------------------------
     def _results(self) -> rules.Results:
         edition = self.get_one(request.values.get("id"))  # scoped: another regency's edition is a 404
+        if not self.may_see_results(edition):
+            abort(403)
         loaded = rules.load_edition_for_results(edition.id)
         assert loaded is not None
         return rules.compute_results(loaded)
@@ -397,6 +425,8 @@ class EditionView(FestivalView):
     @expose("/results/publish/", methods=("POST",))
     def publish_view(self) -> Any:
         edition = self.get_one(request.form.get("id"))
+        if not self.may_see_results(edition):
+            abort(403)  # a juror does not publish the edition they judge
         target = url_for(".results_view", id=edition.id)
         if request.form.get("confirm") != "1":
             flash(_("Tick the confirmation to publish the results."), "error")
@@ -513,6 +543,19 @@ class SubmissionView(FestivalView):
         "disqualification_reason": {"description": _l("Required when the status is Disqualified.")},
     }
 
+    def get_query(self) -> Any:
+        return self._jury_view(super().get_query())
+
+    def get_count_query(self) -> Any:
+        return self._jury_view(super().get_count_query())
+
+    def _jury_view(self, query: Any) -> Any:
+        """Of an edition the user judges, only the films the jury judges (nominated and after)."""
+        if not current_user.is_authenticated:
+            return query
+        judged = rules.judged_editions(current_user.id)
+        return query.filter(sa.or_(Submission.edition_id.not_in(judged), Submission.status.in_(FINALIST_STATUSES)))
+
     def create_form(self, obj: Any = None) -> Any:
         form = super().create_form(obj)
         for name in ("status", "disqualification_reason"):  # a new submission is always Registered
@@ -543,6 +586,13 @@ class SubmissionView(FestivalView):
                     _("The results of this edition are published: its ranked films and all statuses are final.")
                 )
             rules.check_status_change(before, submission.status, submission.disqualification_reason)
+            if submission.status != before and not writable(edition):
+                raise ValidationError(
+                    _(
+                        "Only the organiser of %(edition)s verifies, nominates or disqualifies its films.",
+                        edition=edition,
+                    )
+                )
         rules.check_video_url(submission.video_url)
         rules.check_duration(edition, submission.duration)
         if submission.status != "didiskualifikasi":
@@ -551,6 +601,13 @@ class SubmissionView(FestivalView):
     def on_model_delete(self, submission: Submission) -> None:
         if submission.edition.is_published and submission.status in FINALIST_STATUSES:
             raise ValidationError(_("The results are published: a ranked submission is not deleted."))
+        if submission.status != "terdaftar" and not writable(submission.edition):
+            raise ValidationError(
+                _(
+                    "Only the organiser of %(edition)s removes a film once it is past registration.",
+                    edition=submission.edition,
+                )
+            )
 
 
 def _bad(value: str) -> Any:

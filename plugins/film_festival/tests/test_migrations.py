@@ -59,17 +59,17 @@ def test_the_branch_upgrades_and_downgrades_alone(app, scratch_url):
             upgrade(revision="heads")
             names, heads = tables_and_heads()
             assert names >= TABLES
-            assert "film_festival_0001" in heads and "0004" not in heads  # 0004 is its dependency
+            assert "film_festival_0002" in heads and "0004" not in heads  # 0004 is its dependency
 
             downgrade(revision="film_festival@base")
             names, heads = tables_and_heads()
             assert not TABLES & names
             assert {"kim", "award", "plugin_activation"} <= names  # the core is untouched
-            assert "film_festival_0001" not in heads and heads  # the core (and other plugins) stay
+            assert "film_festival_0002" not in heads and heads  # the core (and other plugins) stay
 
             upgrade(revision="heads")  # and back again
             names, heads = tables_and_heads()
-            assert names >= TABLES and "film_festival_0001" in heads
+            assert names >= TABLES and "film_festival_0002" in heads
         finally:
             db.session.remove()
             db.engine.dispose()
@@ -96,3 +96,42 @@ def test_the_migrations_match_the_models(app):
             conn, opts={"include_object": only_festival, "compare_type": True, "render_as_batch": True}
         )
         assert compare_metadata(context, db.metadata) == []
+
+
+EDITION_COLUMNS = (
+    "name, year, level, opens_on, closes_on, min_duration, max_duration, placing_labels, "
+    "exclude_own_regency_jurors, created_at, updated_at"
+)
+EDITION_VALUES = "2026, 'provinsi', '2026-07-01', '2026-08-31', 0, 600, 'Juara I', false, '2026-07-01', '2026-07-01'"
+
+
+def test_province_editions_go_down_and_regency_editions_come_back_with_their_province(app, scratch_url):
+    """0002 down deletes the province's own editions (0001 has no place for them) and keeps the
+    regencies'; up again fills ``province_code`` from the regency."""
+    scratch = scratch_app(app, scratch_url)
+    with scratch.app_context():
+        try:
+            upgrade(revision="heads")
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("INSERT INTO province (code, name) VALUES ('33', 'Jawa Tengah')")
+                conn.exec_driver_sql(
+                    "INSERT INTO regency (code, province_code, name, kind) "
+                    "VALUES ('33.07', '33', 'Wonosobo', 'kabupaten')"
+                )
+                for name, regency in (("Festival Wonosobo", "'33.07'"), ("Festival Jawa Tengah", "NULL")):
+                    conn.exec_driver_sql(
+                        f"INSERT INTO film_festival_edition ({EDITION_COLUMNS}, regency_code, province_code) "  # noqa: S608
+                        f"VALUES ('{name}', {EDITION_VALUES}, {regency}, '33')"
+                    )
+            downgrade(revision="film_festival_0001")
+            with db.engine.connect() as conn:
+                rows = conn.exec_driver_sql("SELECT name, regency_code FROM film_festival_edition").all()
+            assert [tuple(row) for row in rows] == [("Festival Wonosobo", "33.07")]
+
+            upgrade(revision="heads")
+            with db.engine.connect() as conn:
+                rows = conn.exec_driver_sql("SELECT name, province_code FROM film_festival_edition").all()
+            assert [tuple(row) for row in rows] == [("Festival Wonosobo", "33")]
+        finally:
+            db.session.remove()
+            db.engine.dispose()
