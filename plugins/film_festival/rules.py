@@ -203,6 +203,27 @@ def ranking_hidden_from(user: Any, edition: Edition) -> bool:
     return edition.id in my_jury_editions(user)
 
 
+def is_organiser(edition: Edition, user: Any) -> bool:
+    """Whether ``user`` works for the office running ``edition`` (or is national).
+
+    The tenancy lets province staff write the rows of their regencies; a regency's festival is
+    still the regency's to run: its edition, jury, statuses and results stay with its officers.
+    """
+    scope = user.scope
+    if scope.is_nation:
+        return True
+    if edition.regency_code is None:
+        return scope.level == "province" and scope.code == edition.province_code
+    return scope.level == "regency" and scope.code == edition.regency_code
+
+
+def check_organiser(edition: Edition, user: Any) -> None:
+    if not is_organiser(edition, user):
+        raise ValidationError(
+            _("Only the organiser of %(edition)s changes it, its jury and its films.", edition=edition)
+        )
+
+
 def check_juror(edition: Edition, user: Any) -> None:
     if user is None:
         raise ValidationError(_("Choose the juror."))
@@ -381,11 +402,13 @@ __all__ = [
     "check_duration",
     "check_edition",
     "check_juror",
+    "check_organiser",
     "check_status_change",
     "check_video_url",
     "check_window",
     "compute_results",
     "format_duration",
+    "is_organiser",
     "is_pure_juror",
     "judged_editions",
     "juror_of",

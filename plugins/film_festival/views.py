@@ -373,6 +373,7 @@ class EditionView(FestivalView):
                     criterion.position = position
             rules.check_criteria(criteria)
             if not is_created:
+                rules.check_organiser(edition, current_user)
                 self._check_locked(edition)
 
     def _check_locked(self, edition: Edition) -> None:
@@ -394,6 +395,7 @@ class EditionView(FestivalView):
                 )
 
     def on_model_delete(self, edition: Edition) -> None:
+        rules.check_organiser(edition, current_user)
         if edition.is_published:
             raise ValidationError(_("A published edition is not deleted: its placings are awards on the KIM records."))
 
@@ -418,15 +420,15 @@ class EditionView(FestivalView):
             edition=edition,
             criteria=criteria,
             tie_order=tie_order,
-            can_publish=self.allowed("result.publish"),
+            can_publish=self.allowed("result.publish") and rules.is_organiser(edition, current_user),
             can_export_results=self.allowed("result.export"),
         )
 
     @expose("/results/publish/", methods=("POST",))
     def publish_view(self) -> Any:
         edition = self.get_one(request.form.get("id"))
-        if not self.may_see_results(edition):
-            abort(403)  # a juror does not publish the edition they judge
+        if not self.may_see_results(edition) or not rules.is_organiser(edition, current_user):
+            abort(403)  # the organiser publishes; a juror never publishes the edition they judge
         target = url_for(".results_view", id=edition.id)
         if request.form.get("confirm") != "1":
             flash(_("Tick the confirmation to publish the results."), "error")
@@ -574,6 +576,12 @@ class SubmissionView(FestivalView):
         if is_created:
             submission.status = "terdaftar"
             submission.submitted_on = rules.today()
+            # The organiser enters any KIM it may see; a regency enters its own KIM (e.g. in the
+            # province's festival); province staff do not enter films in a regency's festival.
+            kim_regency = submission.kim.regency_code if submission.kim is not None else None
+            own_kim = current_user.regency_code is not None and current_user.regency_code == kim_regency
+            if not own_kim:
+                rules.check_organiser(edition, current_user)
             if edition.is_published:
                 raise ValidationError(_("The results of this edition are published: it takes no new submissions."))
             rules.check_window(edition, submission.submitted_on)
@@ -586,7 +594,7 @@ class SubmissionView(FestivalView):
                     _("The results of this edition are published: its ranked films and all statuses are final.")
                 )
             rules.check_status_change(before, submission.status, submission.disqualification_reason)
-            if submission.status != before and not writable(edition):
+            if submission.status != before and not rules.is_organiser(edition, current_user):
                 raise ValidationError(
                     _(
                         "Only the organiser of %(edition)s verifies, nominates or disqualifies its films.",
@@ -601,7 +609,7 @@ class SubmissionView(FestivalView):
     def on_model_delete(self, submission: Submission) -> None:
         if submission.edition.is_published and submission.status in FINALIST_STATUSES:
             raise ValidationError(_("The results are published: a ranked submission is not deleted."))
-        if submission.status != "terdaftar" and not writable(submission.edition):
+        if submission.status != "terdaftar" and not rules.is_organiser(submission.edition, current_user):
             raise ValidationError(
                 _(
                     "Only the organiser of %(edition)s removes a film once it is past registration.",
@@ -659,6 +667,7 @@ class JurorView(FestivalView):
             raise ValidationError(_("Choose the edition."))
         if edition.is_published:
             raise ValidationError(_("The results are published: the jury can no longer change."))
+        rules.check_organiser(edition, current_user)
         rules.check_juror(edition, user)
         with db.session.no_autoflush:
             existing = rules.juror_of(edition.id, user.id)
@@ -668,6 +677,7 @@ class JurorView(FestivalView):
         juror.home_regency_code = user.regency_code
 
     def on_model_delete(self, juror: Juror) -> None:
+        rules.check_organiser(juror.edition, current_user)
         if juror.edition.is_published:
             raise ValidationError(_("The results are published: the jury can no longer change."))
 

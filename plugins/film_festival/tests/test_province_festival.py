@@ -207,3 +207,27 @@ def test_a_provincial_jury_is_made_of_province_staff(provincial, province, wonos
     edition.exclude_own_regency_jurors = True
     rules.check_juror(edition, province[1])  # no regency of their own: the rule never stops them
     assert make_juror(edition, province[1]).may_score(_film)
+
+
+def test_a_regencys_festival_stays_the_regencys_to_run(make_client, province, db_session, wonosobo):
+    """Province staff read a regency's edition, but its edition, jury, films and results stay with
+    the regency's officers (the tenancy alone would let the province write its regencies' rows)."""
+    officer_user, juror_user = province
+    edition = make_edition(WONOSOBO, name="Festival Film KIM Wonosobo")
+    film = make_submission(edition, make_kim(WONOSOBO), "Krasa", status="terdaftar")
+    officer = make_client(officer_user)
+
+    assert officer.get(f"{EDITIONS}details/?id={edition.id}").status_code == 200
+    response = officer.post_form(f"{EDITIONS}edit/?id={edition.id}", open_window(name="Diambil alih"))
+    assert "Hanya penyelenggara" in response.get_data(as_text=True)
+    officer.post_form("/admin/film_festival/juror/new/", {"edition": edition.id, "user": juror_user.id})
+    edit = submission_form(edition, film.kim, title="Krasa", duration="5:00", status="lolos_verifikasi")
+    officer.post_form(f"{SUBMISSIONS}edit/?id={film.id}", edit)
+    officer.post_form(f"{SUBMISSIONS}new/", submission_form(edition, make_kim(WONOSOBO), title="Titipan"))
+    assert publish(officer, edition).status_code == 403
+
+    db_session.expire_all()
+    assert db_session.get(Edition, edition.id).name == "Festival Film KIM Wonosobo"
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Juror)) == 0
+    assert db_session.get(Submission, film.id).status == "terdaftar"
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Submission)) == 1
