@@ -22,7 +22,7 @@ from .models.regions import District, Village
 from .models.users import User
 from .personal_data import BIRTH_DATE, NIK, PHONE, mask, normalise_phone
 from .plugin_i18n import N_, PluginCatalogue
-from .tenancy import RegencyOwned, SharedOrScoped, TenantOwned, current_scope
+from .tenancy import ProvinceOrRegencyOwned, RegencyOwned, SharedOrScoped, TenantOwned, current_scope, writable
 
 __all__ = [
     "AWARD_LEVELS",
@@ -40,6 +40,7 @@ __all__ = [
     "MenuItem",
     "PluginCatalogue",
     "PluginModelView",
+    "ProvinceOrRegencyOwned",
     "RegencyOwned",
     "ScopedAjaxLoader",
     "SharedOrScoped",
@@ -57,6 +58,7 @@ __all__ = [
     "mask",
     "neutralise_formula",
     "normalise_phone",
+    "writable",
 ]
 
 

@@ -8,7 +8,8 @@ hold that row" is a prefix test, and the SQL criterion is one indexed predicate 
 Scoping is applied centrally:
 
 * every ORM SELECT/UPDATE/DELETE issued in a request gets ``with_loader_criteria`` for every
-  :class:`ScopedByRegency` model (``do_orm_execute``), including lazy loads and ``session.get``;
+  :class:`ScopedByRegency`, :class:`SharedOrScoped` and :class:`ProvinceOrRegencyOwned` model
+  (``do_orm_execute``), including lazy loads and ``session.get``;
 * every flush checks that new, changed and deleted rows stay inside the scope (``before_flush``),
   so a forged form field or a plugin's own code cannot write into another regency.
 
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 __all__ = [
     "NATION",
     "NOBODY",
+    "ProvinceOrRegencyOwned",
     "RegencyOwned",
     "Scope",
     "ScopedByRegency",
@@ -39,6 +41,7 @@ __all__ = [
     "TenantViolation",
     "current_scope",
     "unscoped",
+    "writable",
 ]
 
 
@@ -72,6 +75,28 @@ class Scope:
     @property
     def is_nation(self) -> bool:
         return self.level == "nation"
+
+    @property
+    def province_code(self) -> str | None:
+        """The province this scope lies in (``None`` for nation and nobody)."""
+        if self.code is None or self.level not in ("province", "regency"):
+            return None
+        return self.code.split(".")[0]
+
+    def sees_owner(self, regency_code: str | None, province_code: str | None) -> bool:
+        """Whether a row of a regency office, or of a province office (no regency), is visible here.
+
+        A province's own rows are read by its staff and by every regency of the province.
+        """
+        if regency_code is not None:
+            return self.holds(regency_code)
+        return self.is_nation or (province_code is not None and province_code == self.province_code)
+
+    def writes_owner(self, regency_code: str | None, province_code: str | None) -> bool:
+        """Whether this scope may write such a row: a province's rows only by that province (or above)."""
+        if regency_code is not None:
+            return self.holds(regency_code)
+        return self.is_nation or (self.level == "province" and province_code == self.code)
 
     def holds(self, regency_code: str | None) -> bool:
         """Whether a row of ``regency_code`` lies inside this scope."""
@@ -171,6 +196,57 @@ class SharedOrScoped:
         return self.regency_code or _regency_of_scope()
 
 
+class ProvinceOrRegencyOwned:
+    """Mixin for rows owned by a regency office *or* by a province office (a provincial festival).
+
+    ``province_code`` is always set (derived from the regency when there is one); a row with an
+    empty ``regency_code`` is the province office's own. Its staff read and write it; the users of
+    every regency of that province read it (and may point their own rows at it, e.g. enter their
+    KIM), but never change it; other provinces do not see it. A new row belongs to the user's
+    regency, or to the province for province staff; children derive their owner from their parent
+    by overriding :meth:`tenant_owner`.
+    """
+
+    @declared_attr
+    def regency_code(cls) -> Mapped[str | None]:  # noqa: N805
+        return mapped_column(sa.String(5), sa.ForeignKey("regency.code"), index=True, nullable=True)
+
+    @declared_attr
+    def province_code(cls) -> Mapped[str]:  # noqa: N805
+        return mapped_column(sa.String(2), sa.ForeignKey("province.code"), index=True, nullable=False)
+
+    def tenant_owner(self) -> tuple[str | None, str | None]:
+        """``(regency_code, province_code)`` of the office owning this row (both ``None``: unknown)."""
+        if self.regency_code:
+            return self.regency_code, self.regency_code.split(".")[0]
+        if self.province_code:
+            return None, self.province_code
+        scope = current_scope()
+        if scope is not None and scope.level == "regency":
+            return scope.code, scope.province_code
+        if scope is not None and scope.level == "province":
+            return None, scope.code
+        return None, None
+
+    def tenant_regency_code(self) -> str | None:
+        return self.tenant_owner()[0]
+
+
+def writable(obj: Any) -> bool:
+    """Whether the current scope may change ``obj`` (a province's row is read-only to its regencies).
+
+    For screens that want to say "read-only" before the flush check would refuse the save.
+    """
+    scope = current_scope()
+    if scope is None or scope.is_nation:
+        return True
+    if isinstance(obj, ProvinceOrRegencyOwned):
+        return scope.writes_owner(*obj.tenant_owner())
+    if isinstance(obj, (ScopedByRegency, SharedOrScoped)):
+        return scope.holds(obj.regency_code)
+    return True
+
+
 def _regency_of_scope() -> Any:
     scope = current_scope()
     return scope.code if scope is not None and scope.level == "regency" else None
@@ -218,6 +294,9 @@ def _scope_statement(state: orm.ORMExecuteState) -> None:
         orm.with_loader_criteria(
             SharedOrScoped, _shared_criterion(scope), include_aliases=True, propagate_to_loaders=True
         ),
+        orm.with_loader_criteria(
+            ProvinceOrRegencyOwned, _owner_criterion(scope), include_aliases=True, propagate_to_loaders=True
+        ),
     )
 
 
@@ -231,7 +310,26 @@ def _loader_criterion(scope: Scope) -> Any:
     if level == "regency":
         return lambda cls: cls.regency_code == code
     if level == "province":
-        return lambda cls: cls.regency_code.in_(sa.select(_REGENCY.c.code).where(_REGENCY.c.province_code == code))
+        # Rows without a regency that name the province (its own staff's user accounts) are the
+        # province office's: visible to it, e.g. to pick a colleague as juror. Writes stay refused.
+        return lambda cls: sa.or_(
+            cls.regency_code.in_(sa.select(_REGENCY.c.code).where(_REGENCY.c.province_code == code)),
+            sa.and_(cls.regency_code.is_(None), cls.province_code == code)
+            if hasattr(cls, "province_code")
+            else sa.false(),
+        )
+    return lambda cls: sa.false()
+
+
+def _owner_criterion(scope: Scope) -> Any:
+    """:class:`ProvinceOrRegencyOwned`: the scope's rows, plus its province's own rows for a regency."""
+    level, code, province = scope.level, scope.code, scope.province_code
+    if level == "regency":
+        return lambda cls: sa.or_(
+            cls.regency_code == code, sa.and_(cls.regency_code.is_(None), cls.province_code == province)
+        )
+    if level == "province":
+        return lambda cls: cls.province_code == code
     return lambda cls: sa.false()
 
 
@@ -249,12 +347,20 @@ def _shared_criterion(scope: Scope) -> Any:
 
 
 _OWNED = (ScopedByRegency, SharedOrScoped)
+_DERIVED = (TenantOwned, SharedOrScoped, ProvinceOrRegencyOwned)
 
 
 def _check_writes(session: orm.Session, flush_context: Any, instances: Any) -> None:
     new = session.new  # a fresh set on every access: read it once, not once per row
-    changed = [obj for obj in (*new, *session.dirty) if isinstance(obj, (TenantOwned, SharedOrScoped))]
+    changed = [obj for obj in (*new, *session.dirty) if isinstance(obj, _DERIVED)]
     for obj in changed:
+        if isinstance(obj, ProvinceOrRegencyOwned):
+            regency, province = obj.tenant_owner()
+            if obj.regency_code != regency:
+                obj.regency_code = regency
+            if obj.province_code != province:
+                obj.province_code = province
+            continue
         derived = obj.tenant_regency_code()
         if obj.regency_code != derived:
             obj.regency_code = derived
@@ -264,21 +370,53 @@ def _check_writes(session: orm.Session, flush_context: Any, instances: Any) -> N
     if scope is None or scope.is_nation:
         return
     for obj in session.new:
-        if isinstance(obj, _OWNED) and not scope.holds(obj.regency_code):
+        if isinstance(obj, ProvinceOrRegencyOwned):
+            if not scope.writes_owner(obj.regency_code, obj.province_code):
+                raise TenantViolation(type(obj).__name__)
+        elif isinstance(obj, _OWNED) and not scope.holds(obj.regency_code):
             raise TenantViolation(type(obj).__name__)
     for obj in session.dirty:
-        if isinstance(obj, _OWNED):
+        if isinstance(obj, ProvinceOrRegencyOwned):
+            # A child added to a province's row (a regency's entry in a provincial festival)
+            # changes only its collection: no UPDATE of the province's row is written.
+            if session.is_modified(obj, include_collections=False) and not _writes_before_and_after(scope, obj):
+                raise TenantViolation(type(obj).__name__)
+        elif isinstance(obj, _OWNED):
             history = sa.inspect(obj).attrs.regency_code.history
             before = list(history.deleted) + list(history.unchanged)
             if not scope.holds(obj.regency_code) or any(not scope.holds(code) for code in before):
                 raise TenantViolation(type(obj).__name__)
     for obj in session.deleted:
-        if isinstance(obj, _OWNED) and not scope.holds(obj.regency_code):
+        if isinstance(obj, ProvinceOrRegencyOwned):
+            if not _writes_before_and_after(scope, obj):
+                raise TenantViolation(type(obj).__name__)
+        elif isinstance(obj, _OWNED) and not scope.holds(obj.regency_code):
             raise TenantViolation(type(obj).__name__)
 
 
+def _writes_before_and_after(scope: Scope, obj: Any) -> bool:
+    """The scope may write the row as it is now and as it was loaded (no moving it in or out)."""
+    attrs = sa.inspect(obj).attrs
+
+    def loaded(name: str) -> Any:
+        history = attrs[name].history
+        values = list(history.deleted) + list(history.unchanged)
+        return values[0] if values else getattr(obj, name)
+
+    return scope.writes_owner(obj.regency_code, obj.province_code) and scope.writes_owner(
+        loaded("regency_code"), loaded("province_code")
+    )
+
+
+def _province_of(obj: Any) -> str | None:
+    if isinstance(obj, ProvinceOrRegencyOwned):
+        return obj.province_code
+    return obj.regency_code.split(".")[0] if obj.regency_code else None
+
+
 def _check_references(obj: Any, is_new: bool) -> None:
-    """A tenant row may only point at tenant rows of its own regency (or at shared defaults).
+    """A tenant row may only point at tenant rows of its own regency (or at shared defaults, or at
+    its own province's rows: a regency's entry in the province's festival).
 
     This stops a forged id (a Wonosobo KIM as participant of a Karanganyar activity) on every
     path at once. A target the scope cannot see loads as ``None`` and is refused as well.
@@ -288,7 +426,7 @@ def _check_references(obj: Any, is_new: bool) -> None:
         target_class = rel.mapper.class_
         if rel.direction is not orm.interfaces.MANYTOONE or rel.viewonly:
             continue
-        if not issubclass(target_class, (TenantOwned, SharedOrScoped)):
+        if not issubclass(target_class, _DERIVED):
             continue
         local_columns = [column.key for column in rel.local_columns]
         attrs = state.attrs
@@ -304,11 +442,17 @@ def _check_references(obj: Any, is_new: bool) -> None:
             if any(getattr(obj, key, None) is not None for key in local_columns):
                 raise TenantViolation(f"{type(obj).__name__}.{rel.key}")
             continue
-        allowed = {obj.regency_code}
-        if isinstance(target, SharedOrScoped):
-            allowed.add(None)
-        if target.regency_code not in allowed:
-            raise TenantViolation(f"{type(obj).__name__}.{rel.key}")
+        if target.regency_code == obj.regency_code:
+            continue
+        if isinstance(target, SharedOrScoped) and target.regency_code is None:
+            continue
+        if (
+            isinstance(target, ProvinceOrRegencyOwned)
+            and target.regency_code is None
+            and target.province_code == _province_of(obj)
+        ):
+            continue
+        raise TenantViolation(f"{type(obj).__name__}.{rel.key}")
 
 
 _USERLESS_BLUEPRINTS = {"system"}

@@ -123,3 +123,35 @@ def test_aliased_tenant_rows_inside_subqueries_are_scoped_too(db_session, app):
         assert db_session.scalars(sa.select(Kim.id).where(foreign_decree)).all() == []
         assert db_session.scalar(sa.select(sa.func.count()).select_from(other)) == 1
         assert db_session.scalars(sa.select(Kim.id)).all() == [wonosobo_id]
+
+
+def test_a_province_office_row_is_read_by_its_regencies_and_written_by_the_province_only():
+    """ProvinceOrRegencyOwned: a row without a regency is the province office's own."""
+    province_row = (None, "33")
+    assert Scope.for_regency("33.13").sees_owner(*province_row)
+    assert not Scope.for_regency("33.13").writes_owner(*province_row)
+    assert Scope.for_province("33").writes_owner(*province_row)
+    assert not Scope.for_regency("35.07").sees_owner(*province_row)
+    assert not Scope.for_province("35").sees_owner(*province_row)
+    assert not NOBODY.sees_owner(*province_row)
+    assert Scope("nation").writes_owner(*province_row)
+    regency_row = ("33.13", "33")
+    assert Scope.for_province("33").writes_owner(*regency_row)
+    assert not Scope.for_regency("33.07").sees_owner(*regency_row)
+
+
+def test_province_staff_see_their_colleagues_but_not_other_provinces_staff(db_session, app):
+    from kimadmin.models import User
+    from kimadmin.testing.factories import make_user
+
+    make_user("provinsi", province="33", email="rekan@jatengprov.example")
+    make_user("provinsi", province="35", email="rekan@jatimprov.example")
+    make_user("viewer", regency="33.13", email="viewer@karanganyar.example")
+    db_session.expunge_all()
+    with app.test_request_context():
+        tenancy.set_scope(Scope.for_province("33"))
+        emails = set(db_session.scalars(sa.select(User.email)))
+        assert {"rekan@jatengprov.example", "viewer@karanganyar.example"} <= emails
+        assert "rekan@jatimprov.example" not in emails
+        tenancy.set_scope(Scope.for_regency("33.13"))
+        assert "rekan@jatengprov.example" not in set(db_session.scalars(sa.select(User.email)))

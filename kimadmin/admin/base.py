@@ -44,7 +44,15 @@ from .. import concurrency
 from ..extensions import db
 from ..models.regions import Regency
 from ..personal_data import NIK, PHONE, mask, nik_errors, normalise_phone
-from ..tenancy import RegencyOwned, ScopedByRegency, SharedOrScoped, TenantViolation, current_scope
+from ..tenancy import (
+    ProvinceOrRegencyOwned,
+    RegencyOwned,
+    ScopedByRegency,
+    SharedOrScoped,
+    TenantViolation,
+    current_scope,
+    writable,
+)
 from ..trash.columns import Trashable
 from .forms import KimBaseForm
 
@@ -112,7 +120,7 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         if self.ordering is not None:
             query = query.order_by(self.ordering)
         scope = current_scope()
-        tenant_rows = issubclass(self.model, (ScopedByRegency, SharedOrScoped))
+        tenant_rows = issubclass(self.model, (ScopedByRegency, SharedOrScoped, ProvinceOrRegencyOwned))
         if scope is not None and not tenant_rows and not self.any_region:
             query = query.filter(scope.region_criterion(self.model))
         return query
@@ -205,6 +213,16 @@ REGENCY_LOADER = ScopedAjaxLoader(
 )
 # Created at import, before any view's fields: WTForms orders fields by creation, so it comes first.
 _REGENCY_FIELD = RegencyPickerField(REGENCY_LOADER, label=_l("Regency/City"), allow_blank=True, validators=[Optional()])
+
+
+# Rows of an office (a regency's, or a province's): users above one regency pick the regency.
+_OFFICE_OWNED = (RegencyOwned, ProvinceOrRegencyOwned)
+
+
+def _owner(model: Any) -> tuple[Any, ...]:
+    if isinstance(model, ProvinceOrRegencyOwned):
+        return model.tenant_owner()
+    return (model.tenant_regency_code(),)
 
 
 def _strip(value: Any) -> Any:
@@ -445,18 +463,27 @@ class ScopedModelView(ModelView):
         obj = None if value is None else query.filter(pk_column == value).one_or_none()
         if obj is None:
             abort(404)
+        if (
+            isinstance(obj, ProvinceOrRegencyOwned)
+            and request.endpoint in self._write_endpoints()
+            and not writable(obj)
+        ):
+            abort(403)  # a province's row, read by its regencies: visible, never editable there
         return obj
+
+    def _write_endpoints(self) -> set[str]:
+        return {f"{self.endpoint}.{name}" for name in ("edit_view", "delete_view", "ajax_update")}
 
     # --- forms ---------------------------------------------------------------------------------
     def _process_ajax_references(self) -> dict[str, Any]:
         refs = super()._process_ajax_references()
-        if issubclass(self.model, RegencyOwned):
+        if issubclass(self.model, _OFFICE_OWNED):
             refs.setdefault("regency", REGENCY_LOADER)
         return refs
 
     def scaffold_form(self) -> Any:
         form_class = super().scaffold_form()
-        if issubclass(self.model, RegencyOwned) and not hasattr(form_class, "regency"):
+        if issubclass(self.model, _OFFICE_OWNED) and not hasattr(form_class, "regency"):
             form_class.regency = _REGENCY_FIELD
         return form_class
 
@@ -494,7 +521,10 @@ class ScopedModelView(ModelView):
         if "regency" not in form or not isinstance(form.regency, RegencyPickerField):
             return
         scope = current_scope()
-        if scope is None or scope.level == "regency":
+        province_row = (
+            scope is not None and scope.level == "province" and issubclass(self.model, ProvinceOrRegencyOwned)
+        )
+        if scope is None or scope.level == "regency" or province_row:  # province staff: the province's own row
             del form.regency
         elif obj is not None and form.regency.data is None and obj.regency_code:
             form.regency.data = db.session.get(Regency, obj.regency_code)
@@ -535,7 +565,7 @@ class ScopedModelView(ModelView):
             if name in form and not form[name].data:
                 setattr(model, name, stored)
         super()._on_model_change(form, model, is_created)
-        if isinstance(model, RegencyOwned) and not model.tenant_regency_code():
+        if isinstance(model, _OFFICE_OWNED) and not any(_owner(model)):
             raise ValidationError(_("Choose the regency/city this record belongs to."))
 
     def create_model(self, form: Any) -> Any:

@@ -43,7 +43,7 @@ from ..models.auth_events import AuthEvent
 from ..models.mixins import utcnow
 from ..models.plugins import PluginActivation
 from ..models.users import User
-from ..tenancy import ScopedByRegency, SharedOrScoped
+from ..tenancy import ProvinceOrRegencyOwned, ScopedByRegency, SharedOrScoped
 from . import model as m
 from .cascade import cascade_keys, cascaded_rows
 from .values import audit_value, truncate
@@ -154,7 +154,7 @@ def _track_mapper(mapper: Any, cls: type) -> None:
 
 
 def _build_policy(cls: type) -> Policy | None:
-    if issubclass(cls, NOT_AUDITED) or not issubclass(cls, (ScopedByRegency, SharedOrScoped)):
+    if issubclass(cls, NOT_AUDITED) or not issubclass(cls, (ScopedByRegency, SharedOrScoped, ProvinceOrRegencyOwned)):
         return None
     if getattr(cls, "__audit__", True) is False:  # a model may opt out (bookkeeping of other features)
         return None

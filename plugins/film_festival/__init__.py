@@ -31,7 +31,9 @@ manifest = Manifest(
 )
 
 #: Who may do what by default (administrators change grants on the roles; a restart keeps them).
-OFFICERS = ("superadmin", "admin_kabupaten", "operator")
+#: Province staff run the province's own festival (an edition of the province office).
+OFFICERS = ("superadmin", "provinsi", "admin_kabupaten", "operator")
+ADMINS = ("superadmin", "provinsi", "admin_kabupaten")
 READERS = ("superadmin", "provinsi", "admin_kabupaten", "operator")
 
 
@@ -40,6 +42,13 @@ def permissions() -> dict[str, tuple[str, ...]]:
 
     perms = dict(data_permissions("film_festival.edition"))
     submissions = data_permissions("film_festival.submission")
+    for model_perms in (perms, submissions):
+        for name in list(model_perms):
+            action = name.rsplit(".", 1)[-1]
+            if action in ("create", "edit"):
+                model_perms[name] = OFFICERS
+            elif action == "delete":
+                model_perms[name] = ADMINS
     # Viewers do not browse the films: a juror (a viewer by default) sees only the films they judge.
     submissions["film_festival.submission.view"] = READERS
     perms.update(submissions)

@@ -1,11 +1,14 @@
 """The festival's tables, all prefixed with the plugin id (``film_festival_``).
 
-* an **edition** is one year's festival of a regency's office (:class:`RegencyOwned`): theme,
-  level, organiser, submission window, duration limits, the placing labels and the jury rules;
+* an **edition** is one year's festival of a regency's office, or of a province's office (a
+  provincial festival, :class:`ProvinceOrRegencyOwned`: ``regency_code`` empty): theme, level,
+  organiser, submission window, duration limits, the placing labels and the jury rules; its
+  criteria and jurors belong to the same office;
 * its **criteria** carry weights in percent that add up to 100 (default: five criteria of 20);
 * a **submission** is a KIM's film (its regency comes from the KIM, and the core refuses a KIM of
-  another regency than the edition's), with a status that moves Terdaftar → Lolos Verifikasi →
-  Nominasi → Juara / Tidak Juara, or Didiskualifikasi with a reason;
+  another regency than the edition's, or of another province than a provincial edition's), with
+  a status that moves Terdaftar → Lolos Verifikasi → Nominasi → Juara / Tidak Juara, or
+  Didiskualifikasi with a reason;
 * a **juror** is a user assigned to an edition; a **score** is one juror's mark (0-100) for one
   criterion of one submission.
 
@@ -20,7 +23,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, query_expression, relationship
 
-from kimadmin.plugin_api import AWARD_LEVELS, RegencyOwned, TenantOwned, db
+from kimadmin.plugin_api import AWARD_LEVELS, ProvinceOrRegencyOwned, TenantOwned, db
 
 from .i18n import N_, _l
 
@@ -58,8 +61,9 @@ def _in(column: str, values: object) -> str:
     return "{} IN ({})".format(column, ", ".join(f"'{value}'" for value in values))
 
 
-class Edition(RegencyOwned, db.Model):
-    """One festival: the regency office's own (its users' regency; a national user picks one)."""
+class Edition(ProvinceOrRegencyOwned, db.Model):
+    """One festival: a regency office's (its users' regency; a national user picks one), or the
+    province office's when its staff create it (KIM of every regency of the province enter)."""
 
     __tablename__ = "film_festival_edition"
     __table_args__ = (
@@ -105,6 +109,11 @@ class Edition(RegencyOwned, db.Model):
     regency = relationship("Regency", viewonly=True)
 
     @property
+    def is_provincial(self) -> bool:
+        """Owned by the province office (entries from every regency of the province)."""
+        return self.regency_code is None and self.province_code is not None
+
+    @property
     def labels(self) -> list[str]:
         """Placing labels by rank (index 0 is rank 1)."""
         return [line.strip() for line in (self.placing_labels or "").splitlines() if line.strip()][:MAX_PLACINGS]
@@ -127,7 +136,7 @@ class Edition(RegencyOwned, db.Model):
         return f"{self.name} ({self.year})"
 
 
-class Criterion(TenantOwned, db.Model):
+class Criterion(ProvinceOrRegencyOwned, db.Model):
     """A judging criterion of an edition with its weight in percent."""
 
     __tablename__ = "film_festival_criterion"
@@ -141,8 +150,8 @@ class Criterion(TenantOwned, db.Model):
 
     edition: Mapped[Edition] = relationship(back_populates="criteria")
 
-    def tenant_regency_code(self) -> str:
-        return self.edition.tenant_regency_code()
+    def tenant_owner(self) -> tuple[str | None, str | None]:
+        return self.edition.tenant_owner()
 
     def __str__(self) -> str:
         return f"{self.name} ({self.weight}%)"
@@ -199,7 +208,7 @@ class Submission(TenantOwned, db.Model):
         return self.title
 
 
-class Juror(TenantOwned, db.Model):
+class Juror(ProvinceOrRegencyOwned, db.Model):
     """A user on an edition's jury. The name is kept as assigned: users of the province are not
     visible to a regency's officers, but their names still show on the jury list and results."""
 
@@ -220,13 +229,15 @@ class Juror(TenantOwned, db.Model):
         back_populates="juror", cascade="all, delete-orphan", passive_deletes=True
     )
 
-    def tenant_regency_code(self) -> str:
-        return self.edition.tenant_regency_code()
+    def tenant_owner(self) -> tuple[str | None, str | None]:
+        return self.edition.tenant_owner()
 
     def may_score(self, submission: Submission) -> bool:
-        """The edition's own-regency rule: a juror does not score a KIM of their own regency."""
+        """The edition's own-regency rule: a juror does not score a KIM of their own regency
+        (province and national jurors have none, so it never stops them)."""
         edition = submission.edition
-        return not (edition.exclude_own_regency_jurors and self.home_regency_code == submission.regency_code)
+        own = self.home_regency_code is not None and self.home_regency_code == submission.regency_code
+        return not (edition.exclude_own_regency_jurors and own)
 
     def __str__(self) -> str:
         return self.display_name

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import has_app_context, has_request_context
+from flask import g, has_app_context, has_request_context
 from flask_babel import format_date, to_user_timezone
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import ValidationError
@@ -35,6 +35,8 @@ from .models import (
 from .ranking import Entry, rank_entries
 
 JURY_PERMISSION = "film_festival.jury.score"
+# The officers' permission to browse every film; a juror without it is a "pure" juror.
+OFFICER_PERMISSION = "film_festival.submission.view"
 OFFICE_TIMEZONE = "Asia/Jakarta"  # outside the app (the app's own setting wins inside it)
 
 # Status changes an officer may make by hand (Juara / Tidak Juara come from publishing only).
@@ -171,14 +173,74 @@ def check_status_change(before: str | None, after: str, reason: str | None) -> N
 
 
 # --- jury ----------------------------------------------------------------------------------------
+def judged_editions(user_id: int) -> sa.Select:
+    """The editions ``user_id`` sits on the jury of (a subquery)."""
+    return sa.select(Juror.edition_id).where(Juror.user_id == user_id)
+
+
+def my_jury_editions(user: Any) -> frozenset[int]:
+    """Ids of the editions the user judges, read once per request (list rows ask for each edition)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = g.get("_film_festival_jury") if has_request_context() else None
+    if cached is None:
+        cached = frozenset(db.session.scalars(judged_editions(user.id)))
+        if has_request_context():
+            g._film_festival_jury = cached
+    return cached
+
+
+def is_pure_juror(user: Any) -> bool:
+    """A juror without the officers' rights: sees only the editions and films they judge."""
+    return bool(user.can(JURY_PERMISSION) and not user.can(OFFICER_PERMISSION))
+
+
+def ranking_hidden_from(user: Any, edition: Edition) -> bool:
+    """A juror never sees the live ranking, nor the other jurors' marks, of an edition they judge
+    until it is published (the marks stay independent; an officer on the jury included)."""
+    if edition.is_published or not user.can(JURY_PERMISSION):  # only jury members can be on a jury
+        return False
+    return edition.id in my_jury_editions(user)
+
+
+def is_organiser(edition: Edition, user: Any) -> bool:
+    """Whether ``user`` works for the office running ``edition`` (or is national).
+
+    The tenancy lets province staff write the rows of their regencies; a regency's festival is
+    still the regency's to run: its edition, jury, statuses and results stay with its officers.
+    """
+    scope = user.scope
+    if scope.is_nation:
+        return True
+    if edition.regency_code is None:
+        return scope.level == "province" and scope.code == edition.province_code
+    return scope.level == "regency" and scope.code == edition.regency_code
+
+
+def check_organiser(edition: Edition, user: Any) -> None:
+    if not is_organiser(edition, user):
+        raise ValidationError(
+            _("Only the organiser of %(edition)s changes it, its jury and its films.", edition=edition)
+        )
+
+
 def check_juror(edition: Edition, user: Any) -> None:
     if user is None:
         raise ValidationError(_("Choose the juror."))
     if not user.can(JURY_PERMISSION):
         raise ValidationError(_("%(user)s's role may not judge (it lacks the jury permission).", user=user))
-    if not user.scope.holds(edition.regency_code):
+    if not user.scope.sees_owner(edition.regency_code, edition.province_code):
         raise ValidationError(_("%(user)s cannot see this edition's regency, so cannot judge it.", user=user))
-    if edition.exclude_own_regency_jurors and user.regency_code == edition.regency_code:
+    if edition.is_provincial and user.regency_code is not None:
+        # A regency's user sees only their own regency's films: they could not judge the others.
+        raise ValidationError(
+            _("A provincial edition is judged by province staff: %(user)s belongs to one regency.", user=user)
+        )
+    if (
+        edition.exclude_own_regency_jurors
+        and edition.regency_code is not None
+        and user.regency_code == edition.regency_code
+    ):
         raise ValidationError(
             _(
                 "This edition does not let jurors score KIM of their own regency: "
@@ -300,6 +362,7 @@ def publish(edition_id: int, user: Any) -> Results:
         submission.status = "juara"
         award = submission.award or _adoptable_award(edition, submission) or Award(kim=submission.kim)
         award.kim = submission.kim
+        award.regency_code = submission.regency_code  # the KIM's regency, also for a provincial edition
         award.contest_name = edition.name
         award.level = edition.level
         award.organiser = edition.organiser
@@ -339,15 +402,21 @@ __all__ = [
     "check_duration",
     "check_edition",
     "check_juror",
+    "check_organiser",
     "check_status_change",
     "check_video_url",
     "check_window",
     "compute_results",
     "format_duration",
+    "is_organiser",
+    "is_pure_juror",
+    "judged_editions",
     "juror_of",
     "load_edition_for_results",
+    "my_jury_editions",
     "parse_duration",
     "publish",
+    "ranking_hidden_from",
     "save_marks",
     "today",
 ]

@@ -26,9 +26,11 @@ from kimadmin.plugin_api import (
     PluginModelView,
     ScopedAjaxLoader,
     User,
+    current_scope,
     current_user,
     db,
     kim_picker,
+    writable,
 )
 
 from . import rules
@@ -318,14 +320,38 @@ class EditionView(FestivalView):
     # Fields written on the awards: fixed once the results are published.
     AWARD_FIELDS = ("name", "year", "level", "organiser", "category", "placing_labels", "exclude_own_regency_jurors")
 
+    # --- what a juror sees ------------------------------------------------------------------------
+    def get_query(self) -> Any:
+        return self._only_judged(super().get_query())
+
+    def get_count_query(self) -> Any:
+        return self._only_judged(super().get_count_query())
+
+    def _only_judged(self, query: Any) -> Any:
+        """A juror without officer rights sees only the editions they judge."""
+        if current_user.is_authenticated and rules.is_pure_juror(current_user):
+            return query.filter(Edition.id.in_(rules.judged_editions(current_user.id)))
+        return query
+
+    def may_see_results(self, edition: Edition) -> bool:
+        """The ranking is the organiser's: not for the edition's jurors before publication (their
+        marks stay independent), not for regencies reading the province's edition (they see only
+        their own films, so the ranking would be wrong)."""
+        return (
+            self.allowed("result.view") and not rules.ranking_hidden_from(current_user, edition) and writable(edition)
+        )
+
     def results_link(self, edition: Edition) -> Any:
-        if not self.allowed("result.view"):
+        if not self.may_see_results(edition):
             return ""
         return Markup('<a href="{}">{}</a>').format(url_for(".results_view", id=edition.id), _("Ranking"))
 
     def create_form(self, obj: Any = None) -> Any:
         form = super().create_form(obj)
         if request.method == "GET":
+            scope = current_scope()
+            if scope is not None and scope.level == "province":
+                form.level.data = "provinsi"  # province staff run the province's festival
             form.year.data = form.year.data or rules.today().year
             form.placing_labels.data = form.placing_labels.data or default_placing_labels()
             if not form.criteria.entries:
@@ -347,6 +373,7 @@ class EditionView(FestivalView):
                     criterion.position = position
             rules.check_criteria(criteria)
             if not is_created:
+                rules.check_organiser(edition, current_user)
                 self._check_locked(edition)
 
     def _check_locked(self, edition: Edition) -> None:
@@ -368,12 +395,15 @@ class EditionView(FestivalView):
                 )
 
     def on_model_delete(self, edition: Edition) -> None:
+        rules.check_organiser(edition, current_user)
         if edition.is_published:
             raise ValidationError(_("A published edition is not deleted: its placings are awards on the KIM records."))
 
     # --- results ---------------------------------------------------------------------------------
     def _results(self) -> rules.Results:
         edition = self.get_one(request.values.get("id"))  # scoped: another regency's edition is a 404
+        if not self.may_see_results(edition):
+            abort(403)
         loaded = rules.load_edition_for_results(edition.id)
         assert loaded is not None
         return rules.compute_results(loaded)
@@ -390,13 +420,15 @@ class EditionView(FestivalView):
             edition=edition,
             criteria=criteria,
             tie_order=tie_order,
-            can_publish=self.allowed("result.publish"),
+            can_publish=self.allowed("result.publish") and rules.is_organiser(edition, current_user),
             can_export_results=self.allowed("result.export"),
         )
 
     @expose("/results/publish/", methods=("POST",))
     def publish_view(self) -> Any:
         edition = self.get_one(request.form.get("id"))
+        if not self.may_see_results(edition) or not rules.is_organiser(edition, current_user):
+            abort(403)  # the organiser publishes; a juror never publishes the edition they judge
         target = url_for(".results_view", id=edition.id)
         if request.form.get("confirm") != "1":
             flash(_("Tick the confirmation to publish the results."), "error")
@@ -513,6 +545,19 @@ class SubmissionView(FestivalView):
         "disqualification_reason": {"description": _l("Required when the status is Disqualified.")},
     }
 
+    def get_query(self) -> Any:
+        return self._jury_view(super().get_query())
+
+    def get_count_query(self) -> Any:
+        return self._jury_view(super().get_count_query())
+
+    def _jury_view(self, query: Any) -> Any:
+        """Of an edition the user judges, only the films the jury judges (nominated and after)."""
+        if not current_user.is_authenticated:
+            return query
+        judged = rules.judged_editions(current_user.id)
+        return query.filter(sa.or_(Submission.edition_id.not_in(judged), Submission.status.in_(FINALIST_STATUSES)))
+
     def create_form(self, obj: Any = None) -> Any:
         form = super().create_form(obj)
         for name in ("status", "disqualification_reason"):  # a new submission is always Registered
@@ -531,6 +576,12 @@ class SubmissionView(FestivalView):
         if is_created:
             submission.status = "terdaftar"
             submission.submitted_on = rules.today()
+            # The organiser enters any KIM it may see; a regency enters its own KIM (e.g. in the
+            # province's festival); province staff do not enter films in a regency's festival.
+            kim_regency = submission.kim.regency_code if submission.kim is not None else None
+            own_kim = current_user.regency_code is not None and current_user.regency_code == kim_regency
+            if not own_kim:
+                rules.check_organiser(edition, current_user)
             if edition.is_published:
                 raise ValidationError(_("The results of this edition are published: it takes no new submissions."))
             rules.check_window(edition, submission.submitted_on)
@@ -543,6 +594,13 @@ class SubmissionView(FestivalView):
                     _("The results of this edition are published: its ranked films and all statuses are final.")
                 )
             rules.check_status_change(before, submission.status, submission.disqualification_reason)
+            if submission.status != before and not rules.is_organiser(edition, current_user):
+                raise ValidationError(
+                    _(
+                        "Only the organiser of %(edition)s verifies, nominates or disqualifies its films.",
+                        edition=edition,
+                    )
+                )
         rules.check_video_url(submission.video_url)
         rules.check_duration(edition, submission.duration)
         if submission.status != "didiskualifikasi":
@@ -551,6 +609,13 @@ class SubmissionView(FestivalView):
     def on_model_delete(self, submission: Submission) -> None:
         if submission.edition.is_published and submission.status in FINALIST_STATUSES:
             raise ValidationError(_("The results are published: a ranked submission is not deleted."))
+        if submission.status != "terdaftar" and not rules.is_organiser(submission.edition, current_user):
+            raise ValidationError(
+                _(
+                    "Only the organiser of %(edition)s removes a film once it is past registration.",
+                    edition=submission.edition,
+                )
+            )
 
 
 def _bad(value: str) -> Any:
@@ -602,6 +667,7 @@ class JurorView(FestivalView):
             raise ValidationError(_("Choose the edition."))
         if edition.is_published:
             raise ValidationError(_("The results are published: the jury can no longer change."))
+        rules.check_organiser(edition, current_user)
         rules.check_juror(edition, user)
         with db.session.no_autoflush:
             existing = rules.juror_of(edition.id, user.id)
@@ -611,6 +677,7 @@ class JurorView(FestivalView):
         juror.home_regency_code = user.regency_code
 
     def on_model_delete(self, juror: Juror) -> None:
+        rules.check_organiser(juror.edition, current_user)
         if juror.edition.is_published:
             raise ValidationError(_("The results are published: the jury can no longer change."))
 

@@ -18,7 +18,10 @@ def festival_widgets(user: Any) -> list[DashboardWidget]:
     """One card for users who may see editions; none when there is no edition yet (two statements)."""
     if user is None or not user.is_authenticated or not user.can("film_festival.edition.view"):
         return []
-    edition = db.session.scalar(sa.select(Edition).order_by(Edition.year.desc(), Edition.closes_on.desc()).limit(1))
+    query = sa.select(Edition).order_by(Edition.year.desc(), Edition.closes_on.desc()).limit(1)
+    if rules.is_pure_juror(user):  # a juror's card: an edition they judge
+        query = query.where(Edition.id.in_(rules.judged_editions(user.id)))
+    edition = db.session.scalar(query)
     if edition is None:
         return []
     counts = dict(

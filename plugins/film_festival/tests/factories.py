@@ -23,8 +23,10 @@ RUBRIC = (
 )
 
 
-def make_edition(regency: str = WONOSOBO, criteria: tuple = RUBRIC, **values: Any) -> Edition:
-    """An edition whose window is open today, with the default rubric unless told otherwise."""
+def make_edition(regency: str | None = WONOSOBO, criteria: tuple = RUBRIC, **values: Any) -> Edition:
+    """An edition whose window is open today, with the default rubric unless told otherwise.
+
+    ``make_edition(None, province_code="33")`` is the province office's own edition."""
     now = today()
     fields = {
         "name": "Festival Film Pendek KIM",
