@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from ..extensions import db
 from ..models.users import RecoveryCode
-from . import clock
+from . import clock, sessions
 
 ISSUER = "KIM Admin"
 RECOVERY_CODE_COUNT = 10
@@ -151,7 +151,7 @@ def enable(user: Any, code: str) -> list[str] | None:
     if user.totp_enabled or not user.totp_secret or not verify_totp(user, code):
         return None
     user.totp_enabled = True
-    user.session_version = (user.session_version or 1) + 1
+    sessions.end_all(user)
     return new_recovery_codes(user)
 
 
@@ -160,5 +160,5 @@ def disable(user: Any) -> None:
     user.totp_enabled = False
     user.totp_secret = None
     user.totp_last_step = None
-    user.session_version = (user.session_version or 1) + 1
+    sessions.end_all(user)
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
