@@ -62,11 +62,30 @@ def find(token: str) -> PasswordResetToken | None:
     return row
 
 
-def spend(row: PasswordResetToken) -> None:
-    """Mark the link used, with any other unused link of the same user."""
+def spend(row: PasswordResetToken) -> bool:
+    """Spend the link: ``True`` if this request did, ``False`` if it was used (or expired) meanwhile.
+
+    One conditional ``UPDATE ... WHERE used_at IS NULL`` decides, by its row count, so two
+    requests racing with the same link cannot both set a password (a read in :func:`find`, then a
+    write, could). The user's other unused links are voided with it. The caller commits.
+    """
     now = clock.now()
+    result = db.session.execute(
+        sa.update(PasswordResetToken)
+        .where(
+            PasswordResetToken.id == row.id,
+            PasswordResetToken.used_at.is_(None),
+            PasswordResetToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
     db.session.execute(
         sa.update(PasswordResetToken)
         .where(PasswordResetToken.user_id == row.user_id, PasswordResetToken.used_at.is_(None))
         .values(used_at=now)
+        .execution_options(synchronize_session=False)
     )
+    return True

@@ -392,25 +392,28 @@ def reset_password(token: str) -> Any:
     with unscoped():  # the link is the credential; the lookup is by its hash only
         row = reset.find(token)
         if row is None:
-            service.mark_failed_request()
-            body, status = render_error(
-                404, _("This password reset link is not valid: it was used already or it has expired.")
-            )
-            return _no_store(body), status
+            return _invalid_reset_link()
         user = row.user
         form = NewPasswordForm()
         if form.validate_on_submit():
             problem = check_password(form.new_password.data, user.email, user.full_name)
             if problem is not None:
                 form.new_password.errors.append(problem)
+            elif not reset.spend(row):  # used by a parallel request since find(): not twice
+                return _invalid_reset_link()
             else:
                 service.set_password(user, form.new_password.data, must_change=False)
-                reset.spend(row)
                 events.record(events.RESET_LINK_USED, user)
                 db.session.commit()
                 flash(_("Your new password is set. Log in with it."), "success")
                 return redirect(url_for("auth.login"))
         return _no_store(render_template("auth/reset_password.html", form=form, email=user.email))
+
+
+def _invalid_reset_link() -> tuple[Response, int]:
+    service.mark_failed_request()
+    body, status = render_error(404, _("This password reset link is not valid: it was used already or it has expired."))
+    return _no_store(body), status
 
 
 # --- gates ---------------------------------------------------------------------------------------------
