@@ -30,6 +30,14 @@ def valid_hours() -> int:
 
 def issue(user: Any, admin: Any) -> str:
     """A new link for ``user`` (absolute URL, to show once); earlier unused links stop working."""
+    return url_for("auth.reset_password", token=issue_token(user, admin), _external=True)
+
+
+def issue_token(user: Any, admin: Any | None) -> str:
+    """Store a new token for ``user`` (earlier unused ones are voided) and return it, to show once.
+
+    ``admin`` is ``None`` when the system makes the link (``flask kim user reset-link``).
+    """
     db.session.execute(
         sa.delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
     )
@@ -39,12 +47,12 @@ def issue(user: Any, admin: Any) -> str:
         PasswordResetToken(
             user_id=user.id,
             token_hash=_hash(token),
-            created_by_id=admin.id,
+            created_by_id=getattr(admin, "id", None),
             created_at=now,
             expires_at=now + timedelta(hours=valid_hours()),
         )
     )
-    return url_for("auth.reset_password", token=token, _external=True)
+    return token
 
 
 def find(token: str) -> PasswordResetToken | None:
