@@ -20,4 +20,6 @@ accesslog = "-"
 errorlog = "-"
 # The access log carries the request id the app assigns (X-Request-ID), to join it with app logs.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
+# Password-reset links carry their token in the path: the logger masks it ("/password-reset/***").
+logger_class = "kimadmin.gunicorn_logger.MaskingLogger"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

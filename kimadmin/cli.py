@@ -236,7 +236,9 @@ def init_app(app: Flask) -> None:
     from .plugin_cli import register as register_plugin_commands
 
     register_plugin_commands(app, kim)
+    from .auth.cli import user_group
     from .imports.cli import import_command
 
     kim.add_command(import_command)
+    kim.add_command(user_group)
     app.cli.add_command(kim)

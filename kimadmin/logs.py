@@ -21,6 +21,20 @@ from lokal.samaran.logging import SamaranFilter
 from werkzeug.wrappers import Response
 
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# URL paths that carry a one-time secret (the password-reset link): masked in every log line.
+_SECRET_PATH = re.compile(r"(/password-reset/)[^/?#\s\"']+", re.IGNORECASE)
+
+
+def mask_secrets(text: str) -> str:
+    """``/password-reset/<token>`` -> ``/password-reset/***`` anywhere in ``text``.
+
+    The reset token is the credential of a reset link and lives in its path, so it would land in
+    the access log (gunicorn's ``%(r)s``, see :mod:`kimadmin.gunicorn_logger`) and in these logs,
+    readable by whoever reads logs, and usable until the link is spent or expires.
+    """
+    if "password-reset/" not in text.lower():
+        return text  # the common case: no regex work
+    return _SECRET_PATH.sub(r"\1***", text)
 
 
 def request_id() -> str | None:
@@ -36,7 +50,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         if has_request_context():
-            entry.update(request_id=request_id(), method=request.method, path=request.path, ip=request.remote_addr)
+            entry.update(
+                request_id=request_id(), method=request.method, path=mask_secrets(request.path), ip=request.remote_addr
+            )
             user_id = g.get("_login_user") and getattr(g._login_user, "id", None)
             if user_id:
                 entry["user_id"] = user_id

@@ -75,6 +75,39 @@ def test_failures_on_one_account_are_throttled_from_every_address(app, client, f
     assert attempt(client, "lain@contoh.example", "salah-sama-sekali", ip="127.0.1.200").status_code == 200
 
 
+def test_a_throttled_attempt_is_journalled_once_with_the_account_and_address(
+    app, client, make_client, karanganyar, db_session, fake_clock, monkeypatch
+):
+    monkeypatch.setitem(app.config, "KIMADMIN_LOGIN_LIMIT_PER_IP", "2 per minute")
+    monkeypatch.setitem(app.config, "KIMADMIN_LOGIN_LIMIT_PER_ACCOUNT", "2 per minute")
+    operator = karanganyar.operator
+    for _ in range(2):  # both limits are reached at once
+        assert attempt(client, operator.email, "salah-sama-sekali", ip="127.0.0.77").status_code == 200
+
+    assert attempt(client, operator.email, TEST_PASSWORD, ip="127.0.0.77").status_code == 429
+
+    throttled = journal(db_session, outcome="throttled")
+    assert len(throttled) == 1
+    assert throttled[0].user_id == operator.id
+    assert throttled[0].regency_code == "33.13"  # the regency's admin sees it in their journal
+    assert throttled[0].ip == "127.0.0.77"
+    assert throttled[0].email_masked == "o***@karanganyar.example"
+    screen = make_client(karanganyar.admin).get("/admin/auth_event/?page_size=100").get_data(as_text=True)
+    assert "Ditolak: terlalu banyak percobaan" in screen
+
+
+def test_a_throttled_attempt_on_an_unknown_email_is_journalled_masked(app, client, db_session, fake_clock, monkeypatch):
+    monkeypatch.setitem(app.config, "KIMADMIN_LOGIN_LIMIT_PER_IP", "1 per minute")
+    attempt(client, "tebakan@contoh.example", "salah-sama-sekali", ip="127.0.0.78")
+
+    assert attempt(client, "Rahasia@Contoh.example", "salah-sama-sekali", ip="127.0.0.78").status_code == 429
+
+    [throttled] = journal(db_session, outcome="throttled")
+    assert throttled.user_id is None
+    assert throttled.email_masked == "r***@contoh.example"
+    assert throttled.ip == "127.0.0.78"
+
+
 def test_successful_logins_are_not_counted(app, client, karanganyar, fake_clock, monkeypatch):
     """An office behind one NAT address logs in all morning."""
     monkeypatch.setitem(app.config, "KIMADMIN_LOGIN_LIMIT_PER_IP", "2 per minute")

@@ -67,6 +67,24 @@ def test_the_policy_accepts_long_phrases(app, password):
         assert check_password(password, "operator.baru@karanganyar.example", "Siti Rahayu") is None
 
 
+def test_a_short_email_name_does_not_ban_every_word_containing_it(app):
+    """ "ani" is inside "pertanian" and "organik": a 3-letter name part is not a useful ban."""
+    with app.test_request_context():
+        assert check_password("kebun-pertanian-organik-7", "ani@karanganyar.example", "Ani") is None
+        assert check_password("kebun-pertanian-organik-7", "ani.s@karanganyar.example") is None
+
+
+@pytest.mark.parametrize(
+    ("password", "email"),
+    [("budi-suka-kopi-pagi", "budi@karanganyar.example"), ("pagi-itu-ani.s-datang", "ani.s@karanganyar.example")],
+)
+def test_a_name_part_of_four_or_more_letters_is_still_refused(app, password, email):
+    with app.test_request_context():
+        problem = check_password(password, email)
+
+    assert problem is not None and "nama Anda" in problem
+
+
 def test_the_bundled_list_is_large_and_lower_case():
     words = common_passwords()
 

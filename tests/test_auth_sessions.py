@@ -6,7 +6,7 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
-from kimadmin.models import AuthEvent, User
+from kimadmin.models import AuthEvent, AuthSession, User
 from kimadmin.testing import TEST_PASSWORD
 from kimadmin.testing.factories import make_user
 
@@ -165,6 +165,50 @@ def test_logging_out_everywhere_ends_the_other_sessions(make_client, karanganyar
     assert db_session.scalar(
         sa.select(AuthEvent.outcome).where(AuthEvent.user_id == operator.id, AuthEvent.outcome == "logout_everywhere")
     )
+
+
+def copy_of_session_cookie(app, client):
+    """A second client holding the same session cookie (a stolen or copied cookie)."""
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    thief = app.test_client()
+    thief.set_cookie("session", cookie.value)
+    return thief
+
+
+def test_logging_out_ends_a_copied_cookie_but_not_the_other_devices(app, make_client, karanganyar, db_session):
+    operator = karanganyar.operator
+    laptop, phone = make_client(operator), make_client(operator)
+    copy = copy_of_session_cookie(app, laptop)
+    assert copy.get("/admin/kim/").status_code == 200  # the copy works while the session lives
+
+    response = laptop.post("/logout", data={"csrf_token": laptop.csrf_token("/account/")})
+
+    assert response.status_code == 302
+    refused = copy.get("/admin/kim/")
+    assert refused.status_code == 302
+    assert "/login" in refused.headers["Location"]
+    assert phone.get("/admin/kim/").status_code == 200  # another device stays logged in
+    assert db_session.scalar(sa.select(sa.func.count()).where(AuthSession.user_id == operator.id)) == 1
+
+
+def test_logging_out_everywhere_also_deletes_the_other_session_rows(app, make_client, karanganyar, db_session):
+    operator = karanganyar.operator
+    home, office = make_client(operator), make_client(operator)
+
+    home.post("/account/logout-everywhere", data={"csrf_token": home.csrf_token("/account/")})
+
+    assert db_session.scalar(sa.select(sa.func.count()).where(AuthSession.user_id == operator.id)) == 1
+    assert home.get("/admin/kim/").status_code == 200
+    assert office.get("/admin/kim/").status_code == 302
+
+
+def test_a_cookie_without_a_known_session_id_is_refused(app, make_client, karanganyar, db_session):
+    client = make_client(karanganyar.operator)
+    db_session.execute(sa.delete(AuthSession).where(AuthSession.user_id == karanganyar.operator.id))
+    db_session.flush()
+
+    assert client.get("/admin/kim/").status_code == 302
 
 
 def test_a_deactivated_user_is_logged_out_at_the_next_request(make_client, karanganyar, db_session):

@@ -36,6 +36,9 @@ from .base import ScopedAjaxLoader, ScopedModelView
 # Endpoints that change users: they need a recent password check (GET of a form, or any POST).
 REAUTH_ENDPOINTS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
 SECURITY_ACTIONS = ("unlock", "reset_link", "reset_two_factor")
+# Actions that hand over (or open the way to) someone's account: strictly higher rank only.
+ACCOUNT_TAKEOVER_ACTIONS = ("reset_link", "reset_two_factor")
+TOP_ROLE = "superadmin"
 
 
 def grantable_roles() -> list[Role]:
@@ -47,6 +50,17 @@ def grantable_roles() -> list[Role]:
     elif me.scope_level == "province":
         query = query.where(Role.scope_level.in_(("province", "regency")))
     return list(db.session.scalars(query))
+
+
+def may_reset_credentials(target: User) -> bool:
+    """Whether the current user may reset ``target``'s password or second factor, or set a password.
+
+    Only over a strictly lower role: an admin who could reset a peer's password could take over
+    the peer's account and act in their name. Superadmins are the exception (nobody ranks above
+    them, so they must be able to rescue each other); the action is journalled with its actor.
+    """
+    mine, theirs = current_user.role, target.role
+    return theirs.rank < mine.rank or (mine.name == TOP_ROLE and theirs.name == TOP_ROLE)
 
 
 def _locked_formatter(view: Any, context: Any, model: User, name: str) -> Any:
@@ -142,8 +156,11 @@ class UserView(ScopedModelView):
     def render(self, template: str, **kwargs: Any) -> Any:
         """Templates also get the time (is a lock still on?) and the allowed security actions."""
         kwargs.setdefault("now", clock.now())
-        allowed = self.get_actions_list()[0]
-        kwargs.setdefault("security_actions", [(name, text) for name, text in allowed if name in SECURITY_ACTIONS])
+        allowed = [(name, text) for name, text in self.get_actions_list()[0] if name in SECURITY_ACTIONS]
+        model = kwargs.get("model")
+        if isinstance(model, User) and not may_reset_credentials(model):
+            allowed = [(name, text) for name, text in allowed if name not in ACCOUNT_TAKEOVER_ACTIONS]
+        kwargs.setdefault("security_actions", allowed)
         return super().render(template, **kwargs)
 
     def get_actions_list(self) -> Any:
@@ -167,7 +184,10 @@ class UserView(ScopedModelView):
     def edit_form(self, obj: Any = None) -> Any:
         if obj is not None and obj.role.rank > current_user.role.rank:
             abort(403)
-        return self._adapt_form(super().edit_form(obj))
+        form = self._adapt_form(super().edit_form(obj))
+        if obj is not None and not may_reset_credentials(obj):
+            del form.password  # a peer's password is not mine to set (a posted value is ignored)
+        return form
 
     def on_model_change(self, form: Any, model: User, is_created: bool) -> None:
         # The new row is already in the session: no autoflush before it is complete.
@@ -198,7 +218,9 @@ class UserView(ScopedModelView):
             model.province_code = None
         if role.scope_level == "province":
             model.regency_code = None
-        password = form.password.data
+        password = form.password.data if "password" in form else None
+        if password and not is_created and not may_reset_credentials(model):
+            raise ValidationError(_("Only a user with a higher role may set this user's password."))
         if is_created and not password:
             raise ValidationError(_("A new user needs a password."))
         if password:
@@ -217,13 +239,19 @@ class UserView(ScopedModelView):
             raise ValidationError(_("You may not delete a user with a higher role."))
 
     # --- login-security actions ----------------------------------------------------------------
-    def _security_targets(self, ids: list[str]) -> list[User]:
-        """The chosen users (scoped: ``action_view`` answered 404 for any other), never above my rank."""
+    def _security_targets(self, ids: list[str], *, credentials: bool = False) -> list[User]:
+        """The chosen users (scoped: ``action_view`` answered 404 for any other), never above my rank.
+
+        With ``credentials`` (a reset link, a second-factor reset) they must rank strictly below
+        me, see :func:`may_reset_credentials`; lifting a login pause is allowed on peers too.
+        """
         values = [int(value) for value in ids if str(value).isdigit()]
         users = self.get_query().filter(User.id.in_(values)).all()
         if len(users) != len(set(values)):
             abort(404)
         if any(user.role.rank > current_user.role.rank for user in users):
+            abort(403)
+        if credentials and not all(may_reset_credentials(user) for user in users):
             abort(403)
         return users
 
@@ -237,7 +265,7 @@ class UserView(ScopedModelView):
 
     @action("reset_link", _l("Make a password reset link"))
     def action_reset_link(self, ids: list[str]) -> Any:
-        users = self._security_targets(ids)
+        users = self._security_targets(ids, credentials=True)
         if len(users) != 1:
             flash(_("Choose exactly one user for a password reset link."), "error")
             return None
@@ -266,7 +294,7 @@ class UserView(ScopedModelView):
         _l("The user will have to set up their authenticator app again. Continue?"),
     )
     def action_reset_two_factor(self, ids: list[str]) -> None:
-        users = self._security_targets(ids)
+        users = self._security_targets(ids, credentials=True)
         for user in users:
             if user.id == current_user.id:
                 flash(_("Manage your own two-factor login on your account page."), "error")

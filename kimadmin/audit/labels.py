@@ -55,6 +55,7 @@ OUTCOME_LABELS: dict[str, Any] = {
     events.TOTP_DISABLED: _l("Two-factor login switched off"),
     events.TOTP_RESET_BY_ADMIN: _l("Two-factor login reset by an admin"),
     events.RECOVERY_CODES_RENEWED: _l("Recovery codes renewed"),
+    events.THROTTLED: _l("Refused: too many attempts"),
 }
 
 

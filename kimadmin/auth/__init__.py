@@ -16,7 +16,7 @@ from ..tenancy import unscoped
 
 
 def init_app(app: Flask) -> None:
-    from ..models.users import Role, User
+    from ..models.users import AuthSession, Role, User
     from . import sessions, throttle
     from .views import bp, gate
 
@@ -30,10 +30,12 @@ def init_app(app: Flask) -> None:
         """The session's user, or ``None`` if the session expired or was ended elsewhere.
 
         The id is ``"<id>:<session_version>"`` (``User.get_id``); the timestamps are in the cookie,
-        so expiry and "log out everywhere" cost no SQL beyond loading the user.
+        so expiry and "log out everywhere" cost no SQL beyond loading the user. Whether this session
+        was logged out is checked in the same statement (an EXISTS on ``auth_session``).
         """
         uid, _, version = user_id.partition(":")
-        if not uid.isdigit() or not version.isdigit():
+        sid_hash = sessions.current_sid_hash()
+        if not uid.isdigit() or not version.isdigit() or sid_hash is None:
             sessions.discard()
             return None
         if sessions.expired():
@@ -51,8 +53,9 @@ def init_app(app: Flask) -> None:
                     joinedload(User.province),
                 )
                 .where(User.id == int(uid), User.active.is_(True))
+                .where(sa.exists().where(AuthSession.id_hash == sid_hash, AuthSession.user_id == User.id))
             )
-        if user is None:  # deactivated or deleted
+        if user is None:  # deactivated or deleted, or this session was logged out
             sessions.discard()
             return None
         if user.session_version != int(version):

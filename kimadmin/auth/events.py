@@ -42,6 +42,7 @@ TOTP_ENABLED = "totp_enabled"
 TOTP_DISABLED = "totp_disabled"
 TOTP_RESET_BY_ADMIN = "totp_reset_by_admin"
 RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
+THROTTLED = "throttled"  # refused by the rate limiter (429) before the password was checked
 
 
 def mask_email(email: str | None) -> str | None:

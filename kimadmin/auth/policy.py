@@ -74,18 +74,24 @@ def _is_guessable(lowered: str) -> bool:
     return False
 
 
+# A name part shorter than this is not checked: "ani@..." would otherwise ban every password
+# containing "ani" (organik, tanaman, pertanian), refusing good phrases for no security gain.
+MIN_PERSONAL_LENGTH = 4
+
+
 def _contains_personal(lowered: str, email: str | None, full_name: str | None) -> bool:
     squeezed = re.sub(r"[\W_]+", "", lowered)
     fragments: set[str] = set()
     if email:
         local = email.strip().lower().split("@", 1)[0]
-        if len(local) >= 3:
-            fragments.add(local)
-        fragments.update(part for part in re.split(r"[\W_\d]+", local) if len(part) >= 4)
+        fragments.add(local)
+        fragments.update(re.split(r"[\W_\d]+", local))
     if full_name:
-        fragments.update(part for part in re.split(r"[\W_\d]+", full_name.lower()) if len(part) >= 4)
+        fragments.update(re.split(r"[\W_\d]+", full_name.lower()))
     for fragment in fragments:
         compact = re.sub(r"[\W_]+", "", fragment)
-        if fragment in lowered or (len(compact) >= 3 and compact in squeezed):
+        if len(compact) < MIN_PERSONAL_LENGTH:
+            continue
+        if fragment in lowered or compact in squeezed:
             return True
     return False

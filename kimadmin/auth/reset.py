@@ -30,6 +30,14 @@ def valid_hours() -> int:
 
 def issue(user: Any, admin: Any) -> str:
     """A new link for ``user`` (absolute URL, to show once); earlier unused links stop working."""
+    return url_for("auth.reset_password", token=issue_token(user, admin), _external=True)
+
+
+def issue_token(user: Any, admin: Any | None) -> str:
+    """Store a new token for ``user`` (earlier unused ones are voided) and return it, to show once.
+
+    ``admin`` is ``None`` when the system makes the link (``flask kim user reset-link``).
+    """
     db.session.execute(
         sa.delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
     )
@@ -39,12 +47,12 @@ def issue(user: Any, admin: Any) -> str:
         PasswordResetToken(
             user_id=user.id,
             token_hash=_hash(token),
-            created_by_id=admin.id,
+            created_by_id=getattr(admin, "id", None),
             created_at=now,
             expires_at=now + timedelta(hours=valid_hours()),
         )
     )
-    return url_for("auth.reset_password", token=token, _external=True)
+    return token
 
 
 def find(token: str) -> PasswordResetToken | None:
@@ -62,11 +70,30 @@ def find(token: str) -> PasswordResetToken | None:
     return row
 
 
-def spend(row: PasswordResetToken) -> None:
-    """Mark the link used, with any other unused link of the same user."""
+def spend(row: PasswordResetToken) -> bool:
+    """Spend the link: ``True`` if this request did, ``False`` if it was used (or expired) meanwhile.
+
+    One conditional ``UPDATE ... WHERE used_at IS NULL`` decides, by its row count, so two
+    requests racing with the same link cannot both set a password (a read in :func:`find`, then a
+    write, could). The user's other unused links are voided with it. The caller commits.
+    """
     now = clock.now()
+    result = db.session.execute(
+        sa.update(PasswordResetToken)
+        .where(
+            PasswordResetToken.id == row.id,
+            PasswordResetToken.used_at.is_(None),
+            PasswordResetToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
     db.session.execute(
         sa.update(PasswordResetToken)
         .where(PasswordResetToken.user_id == row.user_id, PasswordResetToken.used_at.is_(None))
         .values(used_at=now)
+        .execution_options(synchronize_session=False)
     )
+    return True

@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models.users import Role, User
-from . import clock, events
+from . import clock, events, sessions
 from .passwords import hash_password, needs_rehash, verify_password
 
 OK = "ok"
@@ -103,10 +103,11 @@ def set_password(user: User, password: str, *, must_change: bool) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = clock.now()
     user.must_change_password = must_change
-    user.session_version = (user.session_version or 1) + 1
+    sessions.end_all(user)
     user.failed_login_count = 0
     user.locked_until = None
 
 
 def end_all_sessions(user: User) -> None:
-    user.session_version = (user.session_version or 1) + 1
+    """ "Log out everywhere": every session of the user ends (the caller renews its own)."""
+    sessions.end_all(user)

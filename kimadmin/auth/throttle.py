@@ -3,7 +3,8 @@
 Only *failed* attempts are counted (``deduct_when``): a regency office behind one NAT address may
 log in all morning, while guessing stops after a few tries. Limits are read from the config at
 request time (``KIMADMIN_LOGIN_LIMIT_PER_IP``, ``KIMADMIN_LOGIN_LIMIT_PER_ACCOUNT``). A breach
-answers 429 with the translated error page (kimadmin/errors.py), before the password is checked.
+answers 429 with the translated error page (kimadmin/errors.py), before the password is checked,
+and writes a ``throttled`` row (who was tried, from which address) to the login journal.
 
 Storage is Redis when ``REDIS_URL`` is set, so every gunicorn worker shares the counts, and memory
 otherwise. **If Redis is unreachable the limits fall back to each worker's memory** (logged as a
@@ -19,12 +20,17 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter, RequestLimit
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
-from . import service, sessions
+from ..extensions import db
+from ..models.users import User
+from ..tenancy import unscoped
+from . import events, reset, service, sessions
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +73,37 @@ def _failed(response: object) -> bool:
 
 
 def _breach(limit: RequestLimit) -> None:
+    """Log the refusal and journal it once per request (both limits may be breached together).
+
+    A 429 answers before the password is checked, so without this row an attack that runs into
+    the limit would leave no trace in the login journal (only failures before the limit would).
+    """
     log.warning("login throttled: %s on %s from %s", limit.limit, request.endpoint, client_ip())
+    if g.get("kim_throttle_journalled"):
+        return
+    g.kim_throttle_journalled = True
+    try:
+        with unscoped():  # nobody may be logged in; the row's regency is the targeted user's
+            user, email = _attempted_account()
+            events.record(events.THROTTLED, user, email=email)
+            db.session.commit()
+    except SQLAlchemyError:  # the 429 matters more than its journal row
+        db.session.rollback()
+        log.exception("could not journal a throttled request")
+
+
+def _attempted_account() -> tuple[Any, str | None]:
+    """The user (if known) and the e-mail typed that the refused request was about."""
+    if request.endpoint == "auth.login":
+        email = (request.form.get("email") or "").strip().lower()[:254]
+        return (service.find_user(email) if email else None), (email or None)
+    if request.endpoint == "auth.two_factor":
+        pending = sessions.pending()
+        return (db.session.get(User, pending["uid"]) if pending else None), None
+    if request.endpoint == "auth.reset_password":
+        row = reset.find((request.view_args or {}).get("token", ""))
+        return (row.user if row is not None else None), None
+    return (current_user._get_current_object() if current_user.is_authenticated else None), None
 
 
 def limiter_of(app: Flask) -> Limiter:

@@ -18,10 +18,11 @@ import segno
 import sqlalchemy as sa
 from flask import current_app
 from markupsafe import Markup
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models.users import RecoveryCode
-from . import clock
+from ..models.users import RecoveryCode, User
+from . import clock, sessions
 
 ISSUER = "KIM Admin"
 RECOVERY_CODE_COUNT = 10
@@ -79,14 +80,29 @@ def matching_step(secret: str, code: str) -> int | None:
 
 
 def verify_totp(user: Any, code: str, secret: str | None = None) -> bool:
-    """Check a TOTP code once: on success its step is recorded on the user (the caller commits)."""
+    """Check a TOTP code once: on success its step is recorded on the user (the caller commits).
+
+    The step is spent with one conditional ``UPDATE ... WHERE totp_last_step < :step`` whose row
+    count decides: two requests racing with the same code (or a stale copy of the user) cannot
+    both pass, as a read-then-write could. PostgreSQL makes the second UPDATE wait for the first
+    transaction and then re-check the condition; SQLite serialises writers.
+    """
     secret = secret or user.totp_secret
     if not secret:
         return False
     step = matching_step(secret, code)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         return False
-    user.totp_last_step = step
+    result = db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .where(sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)  # the row has it already: no second write
     return True
 
 
@@ -99,20 +115,24 @@ def _hash_recovery(code: str) -> str:
 
 
 def use_recovery_code(user: Any, code: str) -> bool:
-    """Spend one unused recovery code of ``user`` (the caller commits)."""
+    """Spend one unused recovery code of ``user`` (the caller commits).
+
+    One conditional ``UPDATE ... WHERE used_at IS NULL``; its row count says whether this request
+    spent the code, so the same code used twice at once logs in only once.
+    """
     if len(_normalise_recovery(code)) != _RECOVERY_LENGTH:
         return False
-    row = db.session.scalar(
-        sa.select(RecoveryCode).where(
+    result = db.session.execute(
+        sa.update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == _hash_recovery(code),
             RecoveryCode.used_at.is_(None),
         )
+        .values(used_at=clock.now())
+        .execution_options(synchronize_session=False)
     )
-    if row is None:
-        return False
-    row.used_at = clock.now()
-    return True
+    return result.rowcount >= 1
 
 
 def verify_second_factor(user: Any, code: str) -> str | None:
@@ -151,7 +171,7 @@ def enable(user: Any, code: str) -> list[str] | None:
     if user.totp_enabled or not user.totp_secret or not verify_totp(user, code):
         return None
     user.totp_enabled = True
-    user.session_version = (user.session_version or 1) + 1
+    sessions.end_all(user)
     return new_recovery_codes(user)
 
 
@@ -160,5 +180,5 @@ def disable(user: Any) -> None:
     user.totp_enabled = False
     user.totp_secret = None
     user.totp_last_step = None
-    user.session_version = (user.session_version or 1) + 1
+    sessions.end_all(user)
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

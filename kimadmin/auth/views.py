@@ -133,8 +133,9 @@ def login() -> str | Response:
 def _complete_login(user: User, next_url: str, outcome: str = events.LOGIN_OK) -> Response:
     """Both steps passed: journal, clear the failure count, start the session (inside ``unscoped``)."""
     service.register_success(user, outcome)
+    sid = sessions.record_new(user)
     db.session.commit()
-    sessions.begin(user)
+    sessions.begin(user, sid)
     if user.locale:
         session["locale"] = user.locale
     current_app.logger.info("login ok user=%s", user.id)
@@ -190,7 +191,12 @@ def two_factor() -> str | Response:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
+    """End this session for good: its server-side row goes, so a copy of the cookie stops working.
+
+    The user's other sessions (another browser, a phone) stay logged in.
+    """
     with unscoped():
+        sessions.end_current()
         events.record(events.LOGOUT, current_user)
         db.session.commit()
     logout_user()
@@ -235,6 +241,8 @@ def reauth() -> str | Response:
                 db.session.commit()
                 return redirect(next_url)
             if service.register_failure(events.REAUTH_FAILED, user):
+                sessions.end_current()
+                db.session.commit()
                 logout_user()
                 sessions.discard(login_failed_message())
                 return redirect(url_for("auth.login"))
@@ -269,6 +277,8 @@ def change_password() -> str | Response:
         with unscoped():
             if not verify_password(user.password_hash, form.current_password.data):
                 if service.register_failure(events.WRONG_PASSWORD, user):
+                    sessions.end_current()
+                    db.session.commit()
                     logout_user()
                     sessions.discard(login_failed_message())
                     return redirect(url_for("auth.login"))
@@ -382,25 +392,28 @@ def reset_password(token: str) -> Any:
     with unscoped():  # the link is the credential; the lookup is by its hash only
         row = reset.find(token)
         if row is None:
-            service.mark_failed_request()
-            body, status = render_error(
-                404, _("This password reset link is not valid: it was used already or it has expired.")
-            )
-            return _no_store(body), status
+            return _invalid_reset_link()
         user = row.user
         form = NewPasswordForm()
         if form.validate_on_submit():
             problem = check_password(form.new_password.data, user.email, user.full_name)
             if problem is not None:
                 form.new_password.errors.append(problem)
+            elif not reset.spend(row):  # used by a parallel request since find(): not twice
+                return _invalid_reset_link()
             else:
                 service.set_password(user, form.new_password.data, must_change=False)
-                reset.spend(row)
                 events.record(events.RESET_LINK_USED, user)
                 db.session.commit()
                 flash(_("Your new password is set. Log in with it."), "success")
                 return redirect(url_for("auth.login"))
         return _no_store(render_template("auth/reset_password.html", form=form, email=user.email))
+
+
+def _invalid_reset_link() -> tuple[Response, int]:
+    service.mark_failed_request()
+    body, status = render_error(404, _("This password reset link is not valid: it was used already or it has expired."))
+    return _no_store(body), status
 
 
 # --- gates ---------------------------------------------------------------------------------------------

@@ -13,13 +13,14 @@ from .media import ContentItem, MediaChannel
 from .monev import MonevAssessment, MonevIndicator, MonevScore
 from .plugins import PluginActivation
 from .regions import District, Province, Regency, Village
-from .users import PasswordResetToken, Permission, RecoveryCode, Role, User, role_permission
+from .users import AuthSession, PasswordResetToken, Permission, RecoveryCode, Role, User, role_permission
 
 __all__ = [
     "KIM_STATUSES",
     "Activity",
     "ActivityParticipant",
     "AuthEvent",
+    "AuthSession",
     "Award",
     "Board",
     "BoardMember",

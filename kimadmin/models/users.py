@@ -164,3 +164,20 @@ class RecoveryCode(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(sa.String(64))
     used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class AuthSession(db.Model):
+    """One logged-in browser session, so that logging out ends *that* session for good (ASVS 3.3.1).
+
+    Sessions live in signed cookies; a copied cookie would otherwise stay valid after logout until
+    its absolute lifetime. The cookie carries a random session id; only its SHA-256 is stored here
+    (a database dump yields no usable session). The user loader accepts a cookie only while its row
+    exists, logout deletes the row, and ending all sessions (password change, "log out everywhere",
+    an admin's reset) deletes the user's other rows besides raising ``User.session_version``.
+    """
+
+    __tablename__ = "auth_session"
+
+    id_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

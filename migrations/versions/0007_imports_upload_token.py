@@ -1,7 +1,7 @@
 """import_batch.upload_token: one upload is applied at most once
 
 Revision ID: 0007_imports
-Revises: 0006
+Revises: 0007_auth_sessions
 Create Date: 2026-11-26 02:50:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0007_imports"
-down_revision = "0006"
+down_revision = "0007_auth_sessions"
 branch_labels = None
 depends_on = None
 
