@@ -21,6 +21,7 @@ KIM figures count with the KIM list's named filters (``kimadmin.admin.kim``: ``s
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -241,6 +242,12 @@ def kim_counts(session: Session) -> KimCounts:
     """KIM total, active, inactive, per status and registered on kim.id: one grouped statement."""
     registered = _count_if(_kim_filters().kimid_criterion("yes"))
     rows = session.execute(sa.select(Kim.status, sa.func.count(Kim.id), registered).group_by(Kim.status)).all()
+    return tally_kim_counts(rows)
+
+
+def tally_kim_counts(rows: Iterable[Any]) -> KimCounts:
+    """:class:`KimCounts` from ``(status, KIM count, registered on kim.id)`` rows of one grouped
+    statement (today's statuses here, a past day's in the year-end report)."""
     by_status = {status: 0 for status in KIM_STATUSES}
     on_kimid = 0
     for status, count, registered_count in rows:

@@ -27,10 +27,10 @@ import sqlalchemy as sa
 from flask import g
 from sqlalchemy.orm import Session, joinedload
 
-from ..dashboard import INACTIVE_STATUSES, Breakdown, KimCounts, RegionRow
+from ..dashboard import Breakdown, KimCounts, RegionRow, tally_kim_counts
 from ..models.activities import Activity, ActivityParticipant
 from ..models.awards import Award
-from ..models.choices import ACTIVE_STATUSES, KIM_STATUSES
+from ..models.choices import ACTIVE_STATUSES
 from ..models.kim import Kim, KimStatusChange
 from ..models.regions import District, Regency, Village
 from ..tenancy import Scope, set_scope
@@ -207,18 +207,7 @@ def kim_counts_on(session: Session, day: date) -> KimCounts:
     rows = session.execute(
         sa.select(status, sa.func.count(Kim.id), registered).where(existed_on(day)).group_by(status)
     ).all()
-    by_status = {key: 0 for key in KIM_STATUSES}
-    on_kimid = 0
-    for key, count, registered_count in rows:
-        by_status[key] = by_status.get(key, 0) + int(count)
-        on_kimid += int(registered_count or 0)
-    return KimCounts(
-        total=sum(by_status.values()),
-        active=sum(by_status.get(key, 0) for key in ACTIVE_STATUSES),
-        inactive=sum(by_status.get(key, 0) for key in INACTIVE_STATUSES),
-        by_status=by_status,
-        on_kimid=on_kimid,
-    )
+    return tally_kim_counts(rows)
 
 
 def district_breakdown_on(session: Session, regency_code: str, day: date) -> Breakdown:
