@@ -22,7 +22,15 @@ from .models.regions import District, Village
 from .models.users import User
 from .personal_data import BIRTH_DATE, NIK, PHONE, mask, normalise_phone
 from .plugin_i18n import N_, PluginCatalogue
-from .tenancy import ProvinceOrRegencyOwned, RegencyOwned, SharedOrScoped, TenantOwned, current_scope, writable
+from .tenancy import (
+    ProvinceOrRegencyOwned,
+    RegencyOwned,
+    SharedOrScoped,
+    TenantOwned,
+    TenantViolation,
+    current_scope,
+    writable,
+)
 
 __all__ = [
     "AWARD_LEVELS",
@@ -45,6 +53,7 @@ __all__ = [
     "ScopedAjaxLoader",
     "SharedOrScoped",
     "TenantOwned",
+    "TenantViolation",
     "User",
     "Village",
     "current_scope",

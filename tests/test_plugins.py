@@ -307,3 +307,22 @@ def test_the_cores_autogenerate_never_proposes_to_drop_a_plugins_tables(plugin_a
     assert {diff[1].name for diff in compare_metadata(unfiltered, core) if diff[0] == "remove_table"} >= {
         "film_festival_edition"
     }  # without the filter they would be dropped
+
+
+def test_plugins_import_only_the_public_api_and_the_test_kit():
+    """The contract: a plugin (code and tests, and what the scaffold writes) reaches the core through
+    ``kimadmin.plugin_api`` and ``kimadmin.testing`` only, so the internals can change freely."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    folders = [root / "plugins", root / "examples", root / "kimadmin" / "scaffold" / "plugin"]
+    imports = re.compile(r"^\s*(?:from|import)\s+(kimadmin(?:\.\w+)*)", re.MULTILINE)
+    offenders = [
+        f"{path.relative_to(root)}: {module}"
+        for folder in folders
+        for path in folder.rglob("*.py*")
+        for module in imports.findall(path.read_text())
+        if not module.startswith(("kimadmin.plugin_api", "kimadmin.testing"))
+    ]
+    assert offenders == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +59,29 @@ def assert_plugin_unreachable(app: Flask, client: Any, name: str) -> int:
             assert response.status_code == 404, f"POST {path} answered {response.status_code}"
             made += 1
     return made
+
+
+# --- acting inside one scope -------------------------------------------------------------------------
+
+
+@contextmanager
+def in_scope(level: str, code: str | None = None) -> Iterator[None]:
+    """Run a block (inside a request context) as a user of ``level`` (``regency``, ``province``,
+    ``nation``) and ``code`` would: the tenancy layer then scopes reads and checks writes, so a
+    plugin can test its rows' ownership without logging anybody in."""
+    from flask import g
+
+    from ..tenancy import Scope, set_scope
+
+    previous = g.get("tenant_scope")
+    set_scope(Scope(level, code))
+    try:
+        yield
+    finally:
+        if previous is None:
+            g.pop("tenant_scope", None)
+        else:
+            set_scope(previous)
 
 
 # --- the audit history of a plugin's rows ------------------------------------------------------------

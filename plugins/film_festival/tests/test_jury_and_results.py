@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from wtforms import ValidationError
 
-from kimadmin.models import Award
+from kimadmin.plugin_api import Award
 from kimadmin.testing.factories import make_user
 from kimadmin.testing.plugins import enable_plugin
 

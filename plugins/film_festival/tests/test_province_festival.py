@@ -9,11 +9,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from kimadmin import tenancy
-from kimadmin.models import Award
-from kimadmin.tenancy import Scope, TenantViolation
+from kimadmin.plugin_api import Award, TenantViolation, writable
 from kimadmin.testing.factories import make_user
-from kimadmin.testing.plugins import enable_plugin
+from kimadmin.testing.plugins import enable_plugin, in_scope
 
 from ..models import Criterion, Edition, Juror, Submission
 from .factories import KARANGANYAR, WONOSOBO, make_edition, make_juror, make_kim, make_submission
@@ -171,28 +169,28 @@ def test_the_tenancy_layer_keeps_the_province_row_read_only_below_and_hidden_els
     edition_id = edition.id
     db_session.expunge_all()
     with app.test_request_context():
-        tenancy.set_scope(Scope.for_regency(MALANG))
-        assert db_session.get(Edition, edition_id) is None
+        with in_scope("regency", MALANG):
+            assert db_session.get(Edition, edition_id) is None
         db_session.expunge_all()
 
-        tenancy.set_scope(Scope.for_regency(KARANGANYAR))
-        seen = db_session.get(Edition, edition_id)
-        assert seen is not None and not tenancy.writable(seen)
-        assert db_session.scalar(sa.select(sa.func.count()).select_from(Criterion)) == 5
-        with pytest.raises(TenantViolation), db_session.begin_nested():
-            seen.name = "Diretas"
+        with in_scope("regency", KARANGANYAR):
+            seen = db_session.get(Edition, edition_id)
+            assert seen is not None and not writable(seen)
+            assert db_session.scalar(sa.select(sa.func.count()).select_from(Criterion)) == 5
+            with pytest.raises(TenantViolation), db_session.begin_nested():
+                seen.name = "Diretas"
+                db_session.flush()
+        db_session.expunge_all()
+
+        with in_scope("province", "33"):
+            mine = db_session.get(Edition, edition_id)
+            assert writable(mine)
+            mine.theme = "Literasi digital"
             db_session.flush()
-        db_session.expunge_all()
-
-        tenancy.set_scope(Scope.for_province("33"))
-        mine = db_session.get(Edition, edition_id)
-        assert tenancy.writable(mine)
-        mine.theme = "Literasi digital"
-        db_session.flush()
-        # A Karanganyar KIM in Wonosobo's festival is still refused: only the province's rows are shared.
-        wonosobo_edition, lawu = make_edition(WONOSOBO), make_kim(KARANGANYAR)
-        with pytest.raises(TenantViolation), db_session.begin_nested():
-            make_submission(wonosobo_edition, lawu)
+            # A Karanganyar KIM in Wonosobo's festival is still refused: only the province's rows are shared.
+            wonosobo_edition, lawu = make_edition(WONOSOBO), make_kim(KARANGANYAR)
+            with pytest.raises(TenantViolation), db_session.begin_nested():
+                make_submission(wonosobo_edition, lawu)
 
 
 def test_a_provincial_jury_is_made_of_province_staff(provincial, province, wonosobo):
