@@ -639,6 +639,38 @@ def test_fkmetra_groups_activities_and_awards_import_and_reimport_as_unchanged(s
     ]
 
 
+def test_an_award_won_by_an_fk_metra_group_is_imported_once(session):
+    KimFactory(name="KIM Tunas Harapan", village=session.get(Village, "33.13.11.2004"))
+    groups = [
+        ["Nama Kelompok", "Jenis Kesenian", "Kecamatan", "Desa/Kelurahan"],
+        ["Sanggar Ngesti Budaya", "Wayang Kulit", "Karangpandan", "Karangpandan"],
+    ]
+    run_import(preview_of(session, groups, kind="fkmetra_group"), user_id=None)
+    header = ["Nama Lomba", "Tingkat", "Tahun", "Peringkat", "Pemenang (KIM)", "Pemenang (Kelompok FK Metra)"]
+    rows = [
+        header,
+        ["Parade Seni Tradisi", "Provinsi", 2024, "Juara I", None, "sanggar ngesti  budaya"],
+        ["Parade Seni Tradisi", "Provinsi", 2024, "Juara II", "KIM Tunas Harapan", "Sanggar Ngesti Budaya"],
+        ["Parade Seni Tradisi", "Provinsi", 2024, "Juara III", None, "Sanggar Ngesti Budoyo"],
+    ]
+
+    preview = preview_of(session, rows, kind="award")
+
+    assert errors_of(preview) == {
+        3: ["An award has one winner: fill in Pemenang (KIM) or Pemenang (Kelompok FK Metra), not both."],
+        4: [
+            "FK Metra group 'Sanggar Ngesti Budoyo' was not found in Kabupaten Karanganyar; "
+            "did you mean 'Sanggar Ngesti Budaya'?"
+        ],
+    }
+    rows = rows[:2]
+    run_import(preview_of(session, rows, kind="award"), user_id=None)
+    again = preview_of(session, rows, kind="award")
+    assert again.counts["skip"] == 1 and not again.changes_anything  # matched on the group: no duplicate
+    award = session.scalar(sa.select(Award).where(Award.contest_name == "Parade Seni Tradisi"))
+    assert (award.rank, award.kim, award.fkmetra_group.name) == (1, None, "Sanggar Ngesti Budaya")
+
+
 def test_a_second_chair_on_one_board_is_an_error(session):
     kim = KimFactory(name="KIM Bima", village=session.get(Village, "33.13.09.1009"))
     board = BoardFactory(kim=kim, term_start=date(2024, 1, 1), term_end=date(2026, 12, 31))
