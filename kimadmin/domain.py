@@ -18,11 +18,11 @@ def change_status(kim: Kim, status: str, reason: str | None, on: date | None = N
     if status not in KIM_STATUSES:
         raise ValueError(f"unknown KIM status {status!r}")
     on = on or date.today()
+    # Who records it is read first: reading the user may load it, which autoflushes, and an entry
+    # already hung on the KIM but not yet added to the session must not be flushed half-made.
+    recorded_by = current_user.id if has_request_context() and current_user.is_authenticated else None
     kim.status, kim.status_reason, kim.status_since = status, reason, on
-    entry = KimStatusChange(kim=kim, status=status, changed_on=on, reason=reason)
-    if has_request_context() and current_user.is_authenticated:
-        entry.recorded_by_id = current_user.id
-    return entry
+    return KimStatusChange(kim=kim, status=status, changed_on=on, reason=reason, recorded_by_id=recorded_by)
 
 
 def reactivate_after_board_renewal(board: Board, today: date | None = None) -> KimStatusChange | None:
