@@ -1105,20 +1105,22 @@ class _Loader:
 
     # --- activities, performances, awards, users ------------------------------------------------
     def _create_activities(self, plans: list[ActivityPlan]) -> None:
-        existing = set(
-            self.session.execute(
+        existing = {
+            tuple(row)
+            for row in self.session.execute(
                 sa.select(Activity.regency_code, Activity.title).where(
                     Activity.regency_code.in_((KARANGANYAR, WONOSOBO))
                 )
-            ).tuples()
-        )
-        performances = set(
-            self.session.execute(
+            )
+        }
+        performances = {
+            tuple(row)
+            for row in self.session.execute(
                 sa.select(FkMetraPerformance.regency_code, FkMetraPerformance.message_theme).where(
                     FkMetraPerformance.regency_code.in_((KARANGANYAR, WONOSOBO))
                 )
-            ).tuples()
-        )
+            )
+        }
         for plan in plans:
             template = plan.template
             rng = random.Random(f"{SEED}:activity:{plan.regency}:{template.title}")
@@ -1178,13 +1180,14 @@ class _Loader:
         activity.headcount = total + rng.randint(4, 20)
 
     def _create_awards(self, karanganyar: list[KimPlan]) -> None:
-        existing = set(
-            self.session.execute(
+        existing = {
+            tuple(row)
+            for row in self.session.execute(
                 sa.select(Award.year, Award.contest_name, Award.rank, Award.kim_id).where(
                     Award.regency_code == KARANGANYAR
                 )
-            ).tuples()
-        )
+            )
+        }
         by_name = {plan.name: self.kims[plan.key] for plan in karanganyar}
         for award in KARANGANYAR_FILM_AWARDS:
             kim = by_name[award.kim]
@@ -1238,8 +1241,8 @@ class _Loader:
             )
 
     def logins(self, password: str) -> list[DemoLogin]:
-        names = dict(self.session.execute(sa.select(Regency.code, Regency.name)).tuples().all())
-        names.update(self.session.execute(sa.select(Province.code, Province.name)).tuples().all())
+        names = {code: name for code, name in self.session.execute(sa.select(Regency.code, Regency.name))}
+        names.update((code, name) for code, name in self.session.execute(sa.select(Province.code, Province.name)))
         return [
             DemoLogin(user.role, names.get(user.regency or user.province or "", ""), user.email, password)
             for user in DEMO_USERS

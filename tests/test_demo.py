@@ -179,15 +179,16 @@ def test_wonosobo_fk_metra_forum_formed_2018_by_sk_bupati_with_16_arts_groups(db
 
 
 def test_karanganyar_awards_2021_to_2024(db_session, demo):
-    awards = set(
-        sql(
+    awards = {
+        tuple(row)
+        for row in sql(
             db_session,
             "SELECT coalesce(k.name, '(kabupaten)'), a.year, a.rank, a.rank_label, a.work_title, a.category"
             " FROM award a LEFT JOIN kim k ON k.id = a.kim_id"
             " WHERE a.regency_code = :r AND a.level = 'provinsi' AND a.organiser = 'Diskominfo Provinsi Jawa Tengah'",
             r=KARANGANYAR,
-        ).tuples()
-    )
+        )
+    }
 
     assert awards == {
         ("KIM Manteb", 2021, 3, "Juara III", "Nular", "Film pendek"),
@@ -370,12 +371,13 @@ def test_the_command_refuses_a_production_installation(app, db_session, monkeypa
 
 
 def test_demo_users_cover_every_role_but_superadmin(db_session, demo):
-    users = set(
-        sql(
+    users = {
+        tuple(row)
+        for row in sql(
             db_session,
             "SELECT role_name, coalesce(regency_code, province_code) FROM user_account WHERE email LIKE '%.example'",
-        ).tuples()
-    )
+        )
+    }
 
     assert users == {
         ("provinsi", "33"),
@@ -404,7 +406,7 @@ def test_a_test_may_load_the_demo_and_then_use_the_karanganyar_tenant(make_clien
 
 
 def test_karanganyar_operator_sees_the_33_karanganyar_kim_and_no_wonosobo_kim(db_session, make_client, demo):
-    names = dict(sql(db_session, "SELECT name, regency_code FROM kim").tuples().all())
+    names = {name: code for name, code in sql(db_session, "SELECT name, regency_code FROM kim")}
     client = make_client()
     client.login("operator@karanganyar.example", DEMO_PASSWORD)
 
