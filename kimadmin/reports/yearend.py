@@ -24,7 +24,6 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g
 from sqlalchemy.orm import Session, joinedload
 
 from ..dashboard import Breakdown, KimCounts, RegionRow, tally_kim_counts
@@ -33,7 +32,7 @@ from ..models.awards import Award
 from ..models.choices import ACTIVE_STATUSES
 from ..models.kim import Kim, KimStatusChange
 from ..models.regions import District, Regency, Village
-from ..tenancy import Scope, set_scope
+from ..tenancy import Scope, acting_in
 
 __all__ = [
     "ActivityLine",
@@ -97,15 +96,8 @@ class YearEndReport:
 @contextlib.contextmanager
 def regency_scope(code: str) -> Iterator[None]:
     """Run a block with the request's scope narrowed to one regency (checked by the caller)."""
-    previous = g.get("tenant_scope")
-    set_scope(Scope.for_regency(code))
-    try:
+    with acting_in(Scope.for_regency(code)):
         yield
-    finally:
-        if previous is None:
-            g.pop("tenant_scope", None)
-        else:
-            set_scope(previous)
 
 
 def _activities(session: Session, year: int) -> list[ActivityLine]:

@@ -69,19 +69,10 @@ def in_scope(level: str, code: str | None = None) -> Iterator[None]:
     """Run a block (inside a request context) as a user of ``level`` (``regency``, ``province``,
     ``nation``) and ``code`` would: the tenancy layer then scopes reads and checks writes, so a
     plugin can test its rows' ownership without logging anybody in."""
-    from flask import g
+    from ..tenancy import Scope, acting_in
 
-    from ..tenancy import Scope, set_scope
-
-    previous = g.get("tenant_scope")
-    set_scope(Scope(level, code))
-    try:
+    with acting_in(Scope(level, code)):
         yield
-    finally:
-        if previous is None:
-            g.pop("tenant_scope", None)
-        else:
-            set_scope(previous)
 
 
 # --- the audit history of a plugin's rows ------------------------------------------------------------
