@@ -75,7 +75,14 @@ class PluginModelView(ScopedModelView):
     """Base of a plugin's admin screens: the core's scoped, permission-checked view.
 
     Set ``plugin = "<id>"`` and ``permission = "<id>.<model>"``. The host hides the screen and
-    answers 404 wherever the plugin is off, whatever base class a view uses.
+    answers 404 wherever the plugin is off, whatever base class a view uses. An action with a dot
+    names a permission of the plugin's own (``"result.publish"`` -> ``<id>.result.publish``), for
+    screens whose buttons need more than the model's view/create/edit/delete.
     """
 
     plugin: str = ""
+
+    def allowed(self, action: str) -> bool:
+        if "." in action:
+            return bool(current_user.is_authenticated and current_user.can(f"{self.plugin}.{action}"))
+        return super().allowed(action)

@@ -172,15 +172,10 @@ def juror_picker() -> JurorUserLoader:
 
 # --- the base ------------------------------------------------------------------------------------
 class FestivalView(PluginModelView):
-    """A festival screen. Actions with a dot name a permission of their own
-    (``"result.publish"`` -> ``film_festival.result.publish``)."""
+    """A festival screen (dotted actions, e.g. ``"result.publish"``, are the plugin's own
+    permissions: see ``PluginModelView.allowed``)."""
 
     plugin = PLUGIN
-
-    def allowed(self, action: str) -> bool:
-        if "." in action:
-            return bool(current_user.is_authenticated and current_user.can(f"{PLUGIN}.{action}"))
-        return super().allowed(action)
 
     def render(self, template: str, **kwargs: Any) -> Any:
         kwargs.setdefault("ff_", _)

@@ -114,15 +114,10 @@ def session_loader(name: str = "session") -> ScopedAjaxLoader:
 
 # --- the base ------------------------------------------------------------------------------------
 class SocmedView(PluginModelView):
-    """A training screen. Actions with a dot name a permission of their own
-    (``"participant.edit"`` -> ``socmed_training.participant.edit``)."""
+    """A training screen (dotted actions, e.g. ``"participant.edit"``, are the plugin's own
+    permissions: see ``PluginModelView.allowed``)."""
 
     plugin = PLUGIN
-
-    def allowed(self, action: str) -> bool:
-        if "." in action:
-            return bool(current_user.is_authenticated and current_user.can(f"{PLUGIN}.{action}"))
-        return super().allowed(action)
 
     def render(self, template: str, **kwargs: Any) -> Any:
         for key, value in template_helpers().items():

@@ -43,11 +43,6 @@ class WorkshopBaseView(PluginModelView):
 
     plugin = PLUGIN
 
-    def allowed(self, action: str) -> bool:
-        if "." in action:
-            return bool(current_user.is_authenticated and current_user.can(f"{PLUGIN}.{action}"))
-        return super().allowed(action)
-
     def render(self, template: str, **kwargs: Any) -> Any:
         kwargs.setdefault("wa_", _)
         kwargs.setdefault("wa_day", day)
