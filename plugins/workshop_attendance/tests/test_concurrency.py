@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -77,45 +78,20 @@ def test_two_registrations_for_the_last_seat_give_one_seat_and_one_waiting_place
 
     monkeypatch.setattr(seats, "seats_taken", slow_count)
     barrier = threading.Barrier(2)
-    results: dict[str, object] = {}
 
-    def register(name: str) -> None:
-        with app.app_context():
-            try:
-                registration = Registration(
-                    workshop=db.session.get(Workshop, workshop_id),
-                    kim=db.session.get(Kim, kim_id),
-                    participant_name=name,
-                    gender="L",
-                )
-                db.session.add(registration)
-                barrier.wait(timeout=10)
-                results[name] = seats.place(registration)
-                db.session.commit()
-            except sa.exc.OperationalError as exc:  # SQLite only: "database is locked"
-                db.session.rollback()
-                results[name] = exc
-            finally:
-                db.session.remove()
+    def register(name: str) -> str:
+        registration = Registration(
+            workshop=db.session.get(Workshop, workshop_id),
+            kim=db.session.get(Kim, kim_id),
+            participant_name=name,
+            gender="L",
+        )
+        db.session.add(registration)
+        barrier.wait(timeout=10)
+        return seats.place(registration)
 
-    threads = [threading.Thread(target=register, args=(name,)) for name in ("Andi", "Bayu")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    with app.app_context():
-        try:
-            stored = dict(
-                db.session.execute(
-                    sa.select(Registration.participant_name, Registration.status).where(
-                        Registration.workshop_id == workshop_id
-                    )
-                ).all()
-            )
-            dialect = db.engine.dialect.name
-        finally:
-            db.session.remove()
+    results = at_once(app, {name: lambda name=name: register(name) for name in ("Andi", "Bayu")})
+    stored, dialect = statuses_of(app, workshop_id), dialect_of(app)
     outcomes = sorted(str(value) for value in results.values())
     assert list(stored.values()).count("registered") == 2, stored  # the one seated before, and one of the two
     if dialect == "postgresql":
@@ -216,32 +192,21 @@ def test_a_double_clicked_save_registers_the_person_once(app, last_seat, monkeyp
     counted = seats.seats_taken
     monkeypatch.setattr(seats, "seats_taken", lambda workshop: (counted(workshop), time.sleep(PAUSE))[0])
     barrier = threading.Barrier(2)
-    results: list[object] = []
 
-    def save() -> None:
-        with app.app_context():
-            try:
-                registration = Registration(
-                    workshop=db.session.get(Workshop, workshop_id),
-                    kim=db.session.get(Kim, kim_id),
-                    participant_name="Siti Dua Klik",
-                    gender="P",
-                )
-                db.session.add(registration)
-                barrier.wait(timeout=10)
-                results.append(seats.place(registration))
-                db.session.commit()
-            except (seats.SeatError, sa.exc.OperationalError) as exc:
-                db.session.rollback()
-                results.append(exc)
-            finally:
-                db.session.remove()
+    def save() -> str:
+        registration = Registration(
+            workshop=db.session.get(Workshop, workshop_id),
+            kim=db.session.get(Kim, kim_id),
+            participant_name="Siti Dua Klik",
+            gender="P",
+        )
+        db.session.add(registration)
+        barrier.wait(timeout=10)
+        return seats.place(registration)
 
-    threads = [threading.Thread(target=save) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = list(
+        at_once(app, {"click 1": save, "click 2": save}, (seats.SeatError, sa.exc.OperationalError)).values()
+    )
 
     stored = statuses_of(app, workshop_id)
     assert list(stored) == ["Sudah Duduk", "Siti Dua Klik"], stored  # one row for the person
@@ -267,27 +232,14 @@ def test_two_doors_scan_the_same_ticket_at_once_and_one_check_in_is_recorded(app
 
     monkeypatch.setattr(seats, "lock_workshop", lock_and_linger)
     barrier = threading.Barrier(2)
-    results: dict[str, object] = {}
     moment = datetime.now(UTC)  # the same time at both doors
 
-    def scan(door: str) -> None:
-        with app.app_context():
-            try:
-                workshop = db.session.get(Workshop, workshop_id)
-                barrier.wait(timeout=10)
-                results[door] = seats.check_in(workshop, code, None, moment=moment).first
-                db.session.commit()
-            except sa.exc.OperationalError as exc:  # SQLite only: "database is locked"
-                db.session.rollback()
-                results[door] = exc
-            finally:
-                db.session.remove()
+    def scan() -> bool:
+        workshop = db.session.get(Workshop, workshop_id)
+        barrier.wait(timeout=10)
+        return seats.check_in(workshop, code, None, moment=moment).first
 
-    threads = [threading.Thread(target=scan, args=(door,)) for door in ("utara", "selatan")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = at_once(app, {"utara": scan, "selatan": scan})
 
     with app.app_context():
         try:
@@ -300,6 +252,33 @@ def test_two_doors_scan_the_same_ticket_at_once_and_one_check_in_is_recorded(app
     assert len([value for value in checked if value is not None]) == 1
     if dialect_of(app) == "postgresql":
         assert sorted(results.values()) == [False, True], results
+
+
+def at_once(
+    app: Any, tasks: dict[str, Callable[[], object]], refused: tuple[type[Exception], ...] = (sa.exc.OperationalError,)
+) -> dict[str, object]:
+    """Run each task in its own thread and application context (so its own session and connection)
+    and commit what it did; a refused one (SQLite's "database is locked", or the rules' refusal)
+    is rolled back. Name -> what the task returned, or the exception that refused it."""
+    results: dict[str, object] = {}
+
+    def run(name: str, task: Callable[[], object]) -> None:
+        with app.app_context():
+            try:
+                results[name] = task()
+                db.session.commit()
+            except refused as exc:
+                db.session.rollback()
+                results[name] = exc
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=item) for item in tasks.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
 
 
 def statuses_of(app, workshop_id: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
