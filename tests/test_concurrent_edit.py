@@ -17,11 +17,6 @@ from kimadmin.testing.factories import DecreeFactory, KimFactory
 VERSION = re.compile(r'<input[^>]*name="row_version"[^>]*value="(\d+)"|<input[^>]*value="(\d+)"[^>]*name="row_version"')
 
 
-def in_english(client, path: str = "/admin/kim/") -> None:
-    response = client.post("/language/en", data={"csrf_token": client.csrf_token(path), "next": path})
-    assert response.status_code == 302
-
-
 def opened_version(client, url: str) -> str:
     html = client.get(url).get_data(as_text=True)
     match = VERSION.search(html)
@@ -56,7 +51,7 @@ def kim(db_session):
 def test_the_second_save_is_refused_with_the_differences(make_client, karanganyar, kim):
     url = f"/admin/kim/edit/?id={kim.id}"
     first, second = make_client(karanganyar.operator), make_client(karanganyar.admin)
-    in_english(second)
+    second.switch_language("en")
     first_version, second_version = opened_version(first, url), opened_version(second, url)
     assert first_version == second_version == "1"
 
@@ -142,7 +137,7 @@ def inline_editing(app, monkeypatch):
 
 def test_inline_list_edit_needs_the_current_version(make_client, karanganyar, kim, inline_editing):
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
     url = "/admin/kim/ajax/update/"
 
     blind = client.post_form(url, {"list_form_pk": kim.id, "name": "Tanpa versi"})

@@ -35,15 +35,10 @@ from kimadmin.testing.factories import (
 TODAY = date.today()
 
 
-def in_english(client, path: str = "/admin/board/") -> None:
-    response = client.post("/language/en", data={"csrf_token": client.csrf_token(path), "next": path})
-    assert response.status_code == 302
-
-
 @pytest.fixture
 def officer(make_client, karanganyar):
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
     return client
 
 

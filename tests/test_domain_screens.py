@@ -45,11 +45,6 @@ PHONE = "+6281234567890"
 NIK = "3313010101900001"
 
 
-def in_english(client, path: str = "/admin/decree/") -> None:
-    response = client.post("/language/en", data={"csrf_token": client.csrf_token(path), "next": path})
-    assert response.status_code == 302
-
-
 def picked(html: str, field: str) -> int | None:
     """The id an AJAX picker is preselected with, read from its hidden input."""
     match = re.search(rf'<input[^>]*data-json="\[(\d+),[^>]*name="{field}"', html)
@@ -462,7 +457,7 @@ def export_rows(client, path: str) -> list[dict[str, str]]:
 
 def test_exports_leave_personal_data_out_without_the_export_permission(make_client, karanganyar, member):
     client = make_client(karanganyar.admin)  # may view personal data, not export it
-    in_english(client)
+    client.switch_language("en")
 
     rows = export_rows(client, "/admin/board_member/export/csv/")
 
@@ -472,7 +467,7 @@ def test_exports_leave_personal_data_out_without_the_export_permission(make_clie
 
 def test_a_superadmin_export_includes_them(make_client, member):
     client = make_client(superadmin())
-    in_english(client)
+    client.switch_language("en")
 
     rows = export_rows(client, "/admin/board_member/export/csv/")
 
@@ -484,7 +479,7 @@ def test_an_operators_edit_form_hides_the_stored_values_and_empty_keeps_them(
     make_client, karanganyar, member, db_session
 ):
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     html = client.get(f"/admin/board_member/edit/?id={member.id}").get_data(as_text=True)
     response = client.post_form(
@@ -502,7 +497,7 @@ def test_an_operators_edit_form_hides_the_stored_values_and_empty_keeps_them(
 
 def test_a_new_phone_is_normalised_and_a_bad_one_refused(make_client, karanganyar, member, db_session):
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
     form = {"board": member.board_id, "name": member.name, "position": "ketua"}
 
     bad = client.post_form(f"/admin/board_member/edit/?id={member.id}", {**form, "phone": "12345"})
@@ -516,7 +511,7 @@ def test_a_new_phone_is_normalised_and_a_bad_one_refused(make_client, karanganya
 
 def test_a_bad_nik_is_refused_with_lokals_reason(make_client, karanganyar, member, db_session):
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     response = client.post_form(
         f"/admin/board_member/edit/?id={member.id}",
@@ -531,7 +526,7 @@ def test_a_bad_nik_is_refused_with_lokals_reason(make_client, karanganyar, membe
 
 def test_a_masked_column_cannot_be_sorted_to_guess_it(make_client, karanganyar, member):
     client = make_client(karanganyar.operator)
-    in_english(client, "/admin/board_member/")
+    client.switch_language("en", "/admin/board_member/")
 
     html = client.get("/admin/board_member/").get_data(as_text=True)
 
@@ -644,7 +639,7 @@ def test_an_award_without_a_label_shows_the_default_placing(make_client, karanga
     AwardFactory(kim=KimFactory(regency="33.13", name="KIM Manteb"), rank=2, work_title="Krasa")
     AwardFactory(rank=6, rank_label="Juara Favorit")
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     html = client.get("/admin/award/").get_data(as_text=True)
 
@@ -676,7 +671,7 @@ def test_a_monev_visit_scores_the_national_defaults_and_suggests_a_status(make_c
         db_session.scalars(sa.select(MonevIndicator).where(MonevIndicator.regency_code.is_(None)).order_by("position"))
     )
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     form_html = client.get(f"/admin/monev/new/?kim={kim.id}").get_data(as_text=True)
     scores = {f"score_{indicator.id}": "80" for indicator in defaults}
@@ -755,7 +750,7 @@ def test_an_admin_adds_the_regencys_own_level(make_client, karanganyar, db_sessi
 def test_a_regency_admin_cannot_change_a_national_default_and_is_told_why(make_client, karanganyar, db_session):
     default = db_session.scalar(sa.select(KimLevel).where(KimLevel.name == "Pemula"))
     client = make_client(karanganyar.admin)
-    in_english(client, "/admin/kim_level/")
+    client.switch_language("en", "/admin/kim_level/")
 
     edited = client.post_form(
         f"/admin/kim_level/edit/?id={default.id}", {"name": "Pemula Karanganyar", "position": "1"}
@@ -786,7 +781,7 @@ def test_a_level_in_use_is_not_deleted(make_client, karanganyar, db_session):
     level = KimLevelFactory(name="Unggulan")
     KimFactory(regency="33.13", level=level)
     client = make_client(karanganyar.admin)
-    in_english(client, "/admin/kim_level/")
+    client.switch_language("en", "/admin/kim_level/")
 
     response = client.post_form("/admin/kim_level/delete/", {"id": level.id}, follow_redirects=True)
 

@@ -10,7 +10,7 @@ from kimadmin.plugin_api import PHONE
 from kimadmin.testing.factories import KimFactory, make_user
 from kimadmin.testing.plugins import enable_plugin
 
-from .test_exports import csv_rows, export, in_english, xlsx_rows
+from .test_exports import csv_rows, export, xlsx_rows
 
 export_columns = pytest.importorskip("plugins.film_festival.export_columns")
 SECRET = "+6281299990000"
@@ -37,7 +37,7 @@ def test_a_personal_plugin_column_is_left_out_without_the_export_permission(
     KimFactory(name="KIM Manteb", regency=karanganyar.regency_code)
     enable_plugin("film_festival", karanganyar.regency_code)
     client = make_client(karanganyar.admin)  # may view personal data, not export it
-    in_english(client)
+    client.switch_language("en")
 
     response = export(client, "kim", kind)
     rows = csv_rows(response) if kind == "csv" else xlsx_rows(response)
@@ -51,7 +51,7 @@ def test_a_personal_plugin_column_is_exported_with_the_permission(make_client, k
     KimFactory(name="KIM Manteb", regency=karanganyar.regency_code)
     enable_plugin("film_festival", karanganyar.regency_code)
     client = make_client(make_user("superadmin", email="pusat@kominfo.example"))
-    in_english(client)
+    client.switch_language("en")
 
     rows = csv_rows(export(client, "kim", "csv"))
 

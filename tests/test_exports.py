@@ -34,11 +34,6 @@ FORMULAS = ('=HYPERLINK("http://evil.example","klik")', "+62-811", "-2+3", "@SUM
 SCRIPT = "<script>alert('kim')</script>"
 
 
-def in_english(client) -> None:
-    response = client.post("/language/en", data={"csrf_token": client.csrf_token("/admin/"), "next": "/admin/"})
-    assert response.status_code == 302
-
-
 def csv_rows(response) -> list[dict[str, str]]:
     assert response.status_code == 200, response.status_code
     assert response.mimetype == "text/csv"
@@ -87,7 +82,7 @@ def hostile_activities(karanganyar):
 
 def test_csv_cells_with_formulas_are_neutralised_and_html_stays_text(make_client, karanganyar, hostile_activities):
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     response = export(client, "activity", "csv")
     rows = csv_rows(response)
@@ -119,7 +114,7 @@ def test_the_csv_starts_with_a_byte_order_mark_so_excel_reads_utf8(make_client, 
 
 def test_xlsx_cells_are_text_never_formulas_and_numbers_stay_numbers(make_client, karanganyar, hostile_activities):
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     response = export(client, "activity", "xlsx")
     sheet = xlsx_sheet(response)
@@ -152,7 +147,7 @@ def test_plugin_columns_are_neutralised_too(make_client, karanganyar, monkeypatc
     enable_plugin("film_festival", karanganyar.regency_code)
     monkeypatch.setattr(export_columns, "films_entered", lambda kim: "=1+1")
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     assert csv_rows(export(client, "kim", "csv"))[0]["Festival films"] == "'=1+1"
     sheet = xlsx_sheet(export(client, "kim", "xlsx"))
@@ -195,7 +190,7 @@ def test_the_export_follows_search_filters_and_sort(app, make_client, karanganya
     ):
         ActivityFactory(title=title, kind=kind)
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
     kind_equals = activity_filter_index(app, "kind", FilterEqual)
 
     searched = csv_rows(export(client, "activity", "csv", "?search=stunting&sort=1"))
@@ -212,7 +207,7 @@ def test_every_matching_row_is_exported_across_pages_and_chunks(make_client, kar
     for day in range(1, 26):
         ActivityFactory(title=f"Kegiatan {day:02d}", start_on=date(2024, 3, day))
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     listed = csv_rows(export(client, "activity", "csv", "?sort=1"))
     workbook = xlsx_rows(export(client, "activity", "xlsx", "?sort=1&desc=1"))
@@ -239,7 +234,7 @@ def test_file_names_are_translated_and_safe(make_client, karanganyar):
     client = make_client(karanganyar.admin)
 
     indonesian = export(client, "activity", "csv").headers["Content-Disposition"]
-    in_english(client)
+    client.switch_language("en")
     english = export(client, "activity", "xlsx").headers["Content-Disposition"]
 
     today = date.today().isoformat()
@@ -312,7 +307,7 @@ def member(karanganyar):
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_personal_columns_are_left_out_without_the_export_permission(make_client, karanganyar, member, kind):
     client = make_client(karanganyar.admin)  # may view personal data, not export it
-    in_english(client)
+    client.switch_language("en")
 
     response = export(client, "board_member", kind)
     rows = csv_rows(response) if kind == "csv" else xlsx_rows(response)
@@ -326,7 +321,7 @@ def test_personal_columns_are_left_out_without_the_export_permission(make_client
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_personal_columns_are_included_with_the_export_permission(make_client, member, kind):
     client = make_client(make_user("superadmin", email="pusat@kominfo.example"))
-    in_english(client)
+    client.switch_language("en")
 
     response = export(client, "board_member", kind)
     rows = csv_rows(response) if kind == "csv" else xlsx_rows(response)
@@ -351,8 +346,8 @@ def test_a_plugin_column_appears_only_where_the_plugin_is_enabled(make_client, k
     KimFactory(name="KIM Lawu", regency="33.13")
     enable_plugin("film_festival", "33.07")
     wonosobo_client, karanganyar_client = make_client(wonosobo.admin), make_client(karanganyar.admin)
-    in_english(wonosobo_client)
-    in_english(karanganyar_client)
+    wonosobo_client.switch_language("en")
+    karanganyar_client.switch_language("en")
 
     enabled = {row["KIM name"]: row["Festival films"] for row in csv_rows(export(wonosobo_client, "kim", "csv"))}
     enabled_xlsx = {row["KIM name"]: row["Festival films"] for row in xlsx_rows(export(wonosobo_client, "kim", "xlsx"))}
@@ -378,7 +373,7 @@ def test_a_failing_plugin_column_leaves_its_cells_empty(make_client, karanganyar
 
     monkeypatch.setattr(export_columns, "films_entered", broken)
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     rows = csv_rows(export(client, "kim", "csv"))
 
@@ -433,7 +428,7 @@ def test_trashed_rows_are_not_exported(make_client, karanganyar):
     ActivityFactory(title="Rakor Hidup")
     ActivityFactory(title="Rakor Dibuang", deleted_at=datetime.now(UTC))
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     assert [row["Title"] for row in csv_rows(export(client, "activity", "csv"))] == ["Rakor Hidup"]
     assert [row["Title"] for row in xlsx_rows(export(client, "activity", "xlsx"))] == ["Rakor Hidup"]

@@ -24,15 +24,9 @@ def import_dir(app, tmp_path, monkeypatch):
     return folder
 
 
-def in_english(client):
-    response = client.post("/language/en", data={"csrf_token": client.csrf_token("/admin/import/"), "next": "/"})
-    assert response.status_code == 302
-    return client
-
-
 @pytest.fixture
 def operator(make_client, karanganyar):
-    return in_english(make_client(karanganyar.operator))
+    return make_client(karanganyar.operator).switch_language("en")
 
 
 def upload(client, data: bytes, name: str = "kim karanganyar.xlsx", kind: str = "kim"):
@@ -242,7 +236,7 @@ def test_hostile_text_is_escaped_in_the_preview_and_stored_as_text(operator, db_
 def test_a_national_user_names_the_regency_and_rows_land_there(make_client, db_session):
     from kimadmin.testing.factories import make_user
 
-    superadmin = in_english(make_client(make_user("superadmin")))
+    superadmin = make_client(make_user("superadmin")).switch_language("en")
     data = xlsx_bytes(legacy_karanganyar_sheet(fixed=True))
 
     missing = superadmin.post_form("/admin/import/upload/", {"kind": "kim", "file": (io.BytesIO(data), "k.xlsx")})

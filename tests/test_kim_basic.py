@@ -41,11 +41,11 @@ def test_province_staff_see_which_regency_each_row_belongs_to(make_client, karan
     db_session.flush()
 
     staff = make_client(province)
-    in_english(staff)
+    staff.switch_language("en")
     page = staff.get("/admin/kim/").get_data(as_text=True)
     export = staff.get("/admin/kim/export/csv/").get_data().decode("utf-8-sig")
     own = make_client(karanganyar.operator)
-    in_english(own)
+    own.switch_language("en")
     own_page = own.get("/admin/kim/").get_data(as_text=True)
 
     assert "col-regency_code" in page and "KARANGANYAR" in page.upper() and "WONOSOBO" in page.upper()
@@ -53,8 +53,3 @@ def test_province_staff_see_which_regency_each_row_belongs_to(make_client, karan
     assert header.endswith("Regency/City")
     assert any("KIM Dieng" in row and "WONOSOBO" in row.upper() for row in rows)
     assert "col-regency_code" not in own_page  # a regency's own users see only their regency
-
-
-def in_english(client) -> None:
-    response = client.post("/language/en", data={"csrf_token": client.csrf_token("/admin/"), "next": "/admin/"})
-    assert response.status_code == 302

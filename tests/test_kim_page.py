@@ -37,11 +37,6 @@ def page_of(client, kim) -> str:
     return response.get_data(as_text=True)
 
 
-def in_english(client, path: str = "/admin/kim/") -> None:
-    response = client.post("/language/en", data={"csrf_token": client.csrf_token(path), "next": path})
-    assert response.status_code == 302
-
-
 def add_history(kim, rows: int) -> None:
     """``rows`` records of every kind the page shows, written directly with the models."""
     for i in range(rows):
@@ -109,7 +104,7 @@ def test_the_page_shows_the_kim_and_its_whole_record(make_client, karanganyar):
     )
     db.session.flush()
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     html = page_of(client, kim)
 
@@ -132,7 +127,7 @@ def test_an_expired_board_says_how_long_ago(make_client, karanganyar):
     db.session.add(Board(kim=kim, term_start=date(2019, 1, 1), term_end=TODAY - timedelta(days=10)))
     db.session.flush()
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     assert "expired 10 days ago" in page_of(client, kim)
 

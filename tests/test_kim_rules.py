@@ -30,11 +30,6 @@ from kimadmin.testing.factories import KimFactory, first_village
 TODAY = date.today()
 
 
-def in_english(client, path: str = "/admin/kim/") -> None:
-    response = client.post("/language/en", data={"csrf_token": client.csrf_token(path), "next": path})
-    assert response.status_code == 302
-
-
 def villages(regency: str, count: int) -> list[Village]:
     """``count`` desa of a regency, each in a different kecamatan."""
     rows = db.session.scalars(sa.select(Village).where(Village.regency_code == regency).order_by(Village.code))
@@ -70,7 +65,7 @@ def history_of(kim: Kim) -> list[KimStatusChange]:
 def test_changing_the_status_without_a_reason_is_refused_and_nothing_is_saved(make_client, karanganyar):
     kim = KimFactory(name="KIM Manteb", regency="33.13", status="aktif")
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     response = client.post_form(f"/admin/kim/edit/?id={kim.id}", form(kim, status="tidak_aktif", name="Diubah"))
 
@@ -130,7 +125,7 @@ def test_editing_other_fields_adds_no_status_history(make_client, karanganyar):
 def test_a_status_change_dated_in_the_future_is_refused(make_client, karanganyar):
     kim = KimFactory(name="KIM Manteb", regency="33.13", status="aktif")
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
     tomorrow = TODAY + timedelta(days=1)
 
     response = client.post_form(
@@ -158,7 +153,7 @@ def test_a_new_kim_starts_its_history_with_its_first_status(make_client, karanga
 
 def test_a_new_kim_registered_as_inactive_needs_a_reason(make_client, karanganyar):
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     response = client.post_form(
         "/admin/kim/new/", form(name="KIM Lama", village=first_village("33.13").code, status="tidak_aktif")
@@ -174,7 +169,7 @@ def test_a_new_kim_registered_as_inactive_needs_a_reason(make_client, karanganya
 def test_a_second_kim_in_a_desa_is_saved_with_a_warning_naming_the_first(make_client, karanganyar):
     first = KimFactory(name="KIM Manteb", regency="33.13")
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     response = client.post_form(
         "/admin/kim/new/", form(name="KIM Kedua", village=first.village_code, status="aktif"), follow_redirects=True
@@ -190,7 +185,7 @@ def test_a_kim_alone_in_its_desa_gets_no_warning(make_client, karanganyar):
     KimFactory(name="KIM Manteb", regency="33.13")
     other_desa = villages("33.13", 2)[1]
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     response = client.post_form(
         "/admin/kim/new/", form(name="KIM Sendiri", village=other_desa.code, status="aktif"), follow_redirects=True
@@ -203,7 +198,7 @@ def test_editing_a_kim_that_shares_its_desa_does_not_warn_again(make_client, kar
     KimFactory(name="KIM Manteb", regency="33.13")
     second = KimFactory(name="KIM Kedua", regency="33.13")
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     response = client.post_form(
         f"/admin/kim/edit/?id={second.id}", form(second, address="Jl. Baru"), follow_redirects=True
@@ -218,7 +213,7 @@ def test_editing_a_kim_that_shares_its_desa_does_not_warn_again(make_client, kar
 def test_the_contact_phone_is_checked_and_stored_in_one_form(make_client, karanganyar):
     kim = KimFactory(name="KIM Manteb", regency="33.13")
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     refused = client.post_form(f"/admin/kim/edit/?id={kim.id}", form(kim, contact_phone="12345"))
     assert "Not a valid Indonesian phone number" in refused.get_data(as_text=True)
@@ -245,7 +240,7 @@ def test_an_operator_never_sees_the_stored_phone_in_the_form_and_saving_keeps_it
 def test_a_kimid_site_must_be_an_http_address(make_client, karanganyar, address):
     kim = KimFactory(name="KIM Manteb", regency="33.13")
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     response = client.post_form(f"/admin/kim/edit/?id={kim.id}", form(kim, kimid_url=address))
 
@@ -329,7 +324,7 @@ def test_deleting_a_kim_with_records_asks_first_and_lists_them(make_client, kara
     kim = KimFactory(name="KIM Manteb", regency="33.13")
     attach_records(kim)
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     response = client.post_form("/admin/kim/delete/", {"id": kim.id, "url": "/admin/kim/"})
 
@@ -375,7 +370,7 @@ def test_bulk_delete_refuses_kim_with_records_and_deletes_nothing(make_client, k
     attach_records(attached)
     empty = KimFactory(name="KIM Kosong", regency="33.13")
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     response = client.post_form(
         "/admin/kim/action/",
@@ -552,7 +547,7 @@ def test_the_scenario_gives_every_filter_something_to_tell_apart(karanganyar, sc
 
 def test_filters_combine_and_are_shown_above_the_list(make_client, karanganyar, scenario):
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     html = client.get(f"/admin/kim/?status=inactive&district={scenario['d2'].district_code}").get_data(as_text=True)
 
@@ -570,7 +565,7 @@ def test_a_malformed_filter_is_a_bad_request(make_client, karanganyar, query):
 
 def test_the_list_shows_kecamatan_level_and_board_term_end(make_client, karanganyar, scenario):
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     html = client.get("/admin/kim/?board=expiring").get_data(as_text=True)
 

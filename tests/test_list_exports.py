@@ -13,7 +13,7 @@ import pytest
 from kimadmin.models import ImportBatch
 from kimadmin.testing.factories import KimFactory, make_user
 from kimadmin.trash.service import move_to_trash
-from tests.test_exports import csv_rows, in_english, xlsx_rows, xlsx_sheet
+from tests.test_exports import csv_rows, xlsx_rows, xlsx_sheet
 
 PAYLOAD = '=HYPERLINK("http://evil.example","klik")'
 
@@ -46,7 +46,7 @@ def export(client, url: str):
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_the_import_history_exports_the_own_regency_with_inert_cells(make_client, karanganyar, histories, kind):
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     response = export(client, f"/admin/import/history/export/{kind}/")
 
@@ -89,7 +89,7 @@ def trashed(db_session, karanganyar, wonosobo):
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_the_trash_exports_the_own_area_with_inert_cells(make_client, karanganyar, trashed, kind):
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     response = export(client, f"/admin/trash/export/{kind}/")
 
@@ -112,7 +112,7 @@ def test_the_trash_export_needs_the_trash_permission(make_client, karanganyar, t
 def test_a_regency_admin_exports_the_users_of_the_regency_only(make_client, karanganyar, wonosobo, kind):
     karanganyar.operator, wonosobo.operator  # noqa: B018 - users of both regencies exist
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     response = export(client, f"/admin/user/export/{kind}/")
 

@@ -181,7 +181,7 @@ def test_restore_brings_back_the_set_and_not_what_was_trashed_before(make_client
 
 def test_a_record_whose_kim_is_in_the_trash_is_not_restored_before_it(make_client, karanganyar, manteb):
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
     decree = DecreeFactory(kim=manteb, number="141/9/2025")
     db.session.flush()
     client.post_form("/admin/decree/delete/", {"id": decree.id})
@@ -195,14 +195,9 @@ def test_a_record_whose_kim_is_in_the_trash_is_not_restored_before_it(make_clien
     assert raw(Decree, decree.id).deleted_at is not None
 
 
-def in_english(client, path: str = "/admin/kim/") -> None:
-    response = client.post("/language/en", data={"csrf_token": client.csrf_token(path), "next": path})
-    assert response.status_code == 302
-
-
 def test_a_kim_of_the_same_name_can_be_created_and_then_blocks_the_restore(make_client, karanganyar, manteb):
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
     village_code, kim_id = manteb.village_code, manteb.id
     trash_kim(client, kim_id)
 

@@ -16,7 +16,7 @@ from kimadmin.trash import INCLUDE_TRASHED
 from kimadmin.trash.models import TrashBatch
 from kimadmin.trash.service import move_to_trash, purge_older_than
 
-from .test_trash import in_english, raw, trash_kim
+from .test_trash import raw, trash_kim
 
 workshop = pytest.importorskip("plugins.workshop_attendance.tests.factories")
 socmed_models = pytest.importorskip("plugins.socmed_training.models")
@@ -52,7 +52,7 @@ def test_a_kim_with_workshop_registrations_is_not_trashed_and_the_message_names_
     db.session.add(socmed_models.Participant(session=session, kim=kim, name="Dewi"))
     db.session.flush()
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     response = trash_kim(client, kim.id)
 
@@ -73,7 +73,7 @@ def test_a_protected_kim_with_attachments_gets_no_confirmation_page_but_the_reas
     BoardFactory(kim=kim)
     workshop.register(workshop.make_workshop(regency=KARANGANYAR), kim=kim)
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     response = client.post_form("/admin/kim/delete/", {"id": kim.id, "url": "/admin/kim/"})
 
@@ -160,7 +160,7 @@ def test_purging_now_from_the_trash_screen_says_why_it_stayed(make_client, karan
     db.session.commit()
     batch_id = raw(Kim, kim_id).trash_batch_id
     superadmin = make_client(make_user("superadmin"))
-    in_english(superadmin, "/admin/trash/")
+    superadmin.switch_language("en", "/admin/trash/")
 
     response = superadmin.post_form("/admin/trash/purge/", {"id": batch_id})
 

@@ -30,10 +30,7 @@ def stored_files(folder) -> list[str]:
 
 @pytest.fixture
 def officer(make_client, karanganyar):
-    client = make_client(karanganyar.operator)
-    response = client.post("/language/en", data={"csrf_token": client.csrf_token("/admin/decree/"), "next": "/"})
-    assert response.status_code == 302
-    return client
+    return make_client(karanganyar.operator).switch_language("en", "/admin/decree/")
 
 
 @pytest.fixture

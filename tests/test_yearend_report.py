@@ -30,11 +30,6 @@ YEAR = 2024
 URL = "/admin/reports/year-end/"
 
 
-def in_english(client) -> None:
-    response = client.post("/language/en", data={"csrf_token": client.csrf_token("/admin/"), "next": "/admin/"})
-    assert response.status_code == 302
-
-
 def villages_of(regency: str) -> dict[str, list[str]]:
     """Village codes per kecamatan code, straight from the region table."""
     rows = db.session.execute(
@@ -86,7 +81,7 @@ def summary_of(book) -> dict[str, object]:
 
 def test_the_workbook_has_a_summary_districts_activities_and_awards(make_client, karanganyar, karanganyar_year):
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     response = client.get(f"{URL}download/?year={YEAR}")
     book = workbook_of(response)
@@ -109,7 +104,7 @@ def test_the_workbook_has_a_summary_districts_activities_and_awards(make_client,
 
 def test_the_district_sheet_counts_desa_kim_and_coverage_per_kecamatan(make_client, karanganyar, karanganyar_year):
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     book = workbook_of(client.get(f"{URL}download/?year={YEAR}"))
     rows = list(book["District"].iter_rows(values_only=True))
@@ -141,7 +136,7 @@ def test_the_district_sheet_counts_desa_kim_and_coverage_per_kecamatan(make_clie
 
 def test_the_activity_and_award_sheets_hold_the_year_only_and_are_inert(make_client, karanganyar, karanganyar_year):
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     book = workbook_of(client.get(f"{URL}download/?year={YEAR}"))
 
@@ -162,7 +157,7 @@ def test_the_activity_and_award_sheets_hold_the_year_only_and_are_inert(make_cli
 
 def test_another_year_has_other_activities_and_awards(make_client, karanganyar, karanganyar_year):
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     book = workbook_of(client.get(f"{URL}download/?year={YEAR - 1}"))
 
@@ -191,7 +186,7 @@ def test_another_regencys_code_answers_404(make_client, karanganyar, karanganyar
 
 def test_a_province_user_picks_a_regency_of_their_province(make_client, karanganyar_year):
     client = make_client(make_user("provinsi", province="33", email="provinsi@jateng.example"))
-    in_english(client)
+    client.switch_language("en")
 
     page = client.get(URL).get_data(as_text=True)
     book = workbook_of(client.get(f"{URL}download/?year={YEAR}&regency=33.13"))
@@ -204,7 +199,7 @@ def test_a_province_user_picks_a_regency_of_their_province(make_client, karangan
 
 def test_a_regency_user_sees_the_year_picker_without_a_regency_picker(make_client, karanganyar):
     client = make_client(karanganyar.operator)
-    in_english(client)
+    client.switch_language("en")
 
     page = client.get(URL).get_data(as_text=True)
 
@@ -260,7 +255,7 @@ def test_kim_figures_describe_the_31st_of_december_not_the_day_of_the_report(
     KimFactory(name="KIM Terhapus", village=village[v2], status="aktif", deleted_at=datetime(YEAR, 5, 1, tzinfo=UTC))
     db_session.flush()
     client = make_client(karanganyar.admin)
-    in_english(client)
+    client.switch_language("en")
 
     book = workbook_of(client.get(f"{URL}download/?year={YEAR}"))
 

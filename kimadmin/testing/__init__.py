@@ -41,6 +41,14 @@ class KimTestClient(FlaskClient):
         if response.status_code != 302:
             raise AssertionError(f"login of {email} failed: {response.status_code}")
 
+    def switch_language(self, code: str, path: str = "/admin/") -> KimTestClient:
+        """Choose the interface language as the user menu does (a CSRF-protected POST); returns
+        the client, so a fixture can hand it on."""
+        response = self.post(f"/language/{code}", data={"csrf_token": self.csrf_token(path), "next": path})
+        if response.status_code != 302:
+            raise AssertionError(f"switching to {code!r} answered {response.status_code}")
+        return self
+
     def post_form(self, path: str, data: dict | None = None, **kwargs):  # type: ignore[no-untyped-def]
         """POST with a valid CSRF token added."""
         payload = dict(data or {})
